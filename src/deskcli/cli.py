@@ -1,0 +1,105 @@
+"""The ``deskcli`` command.
+
+``deskcli`` starts the console. It imports only click and Textual before the first
+frame; settings and the database are opened by the app in a worker. Subcommands do
+one job and exit. Errors the user can act on are printed as one message (no
+traceback) and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from deskcli import __version__
+from deskcli.errors import DeskError
+from deskcli.launch import LaunchOptions
+
+EXIT_ERROR = 2
+
+
+def fail(error: DeskError) -> None:
+    """Print a user-facing error and exit with status 2."""
+    click.echo(f"deskcli: error: {error.message}", err=True)
+    if error.hint:
+        click.echo(error.hint, err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _caller_id(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from deskcli.services.phones import looks_like_phone
+
+    if not looks_like_phone(value):
+        raise click.BadParameter(f"{value!r} is not a phone number (expected digits, spaces, + - ( ) only).")
+    return value.strip()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database file. Default: deskcli.db in the user data directory (or DESKCLI_DB).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (TOML). Default: config.toml in the user config directory (or DESKCLI_CONFIG).",
+)
+@click.option(
+    "--caller-id",
+    metavar="NUMBER",
+    callback=_caller_id,
+    help="The caller's number from the phone system: opens the greeting with that caller identified.",
+)
+@click.version_option(__version__, "--version", prog_name="deskcli")
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None, config_path: Path | None, caller_id: str | None) -> None:
+    """deskcli: the live-call console for help desk analysts.
+
+    Run without a command to start the console. Settings come from flags, DESKCLI_*
+    variables and the config file, in that order.
+    """
+    ctx.obj = LaunchOptions(db=db_path, config=config_path, caller_id=caller_id)
+    if ctx.invoked_subcommand is None:
+        sys.exit(run_console(ctx.obj))
+
+
+def run_console(options: LaunchOptions) -> int:
+    """Start the console and return its exit status."""
+    from deskcli.app import DeskApp
+
+    app = DeskApp(options)
+    app.run()
+    if app.startup_error is not None:
+        fail(app.startup_error)
+    return app.return_code or 0
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="Also run SQLite's integrity check over the whole file (slow on big files).")
+@click.pass_obj
+def check(options: LaunchOptions, full: bool) -> None:
+    """Open the database (upgrading it if needed) and report on it."""
+    from deskcli.services.status import describe
+    from deskcli.runtime import open_runtime
+
+    try:
+        runtime = open_runtime(options)
+    except DeskError as error:
+        fail(error)
+    try:
+        report = describe(runtime, full=full)
+    finally:
+        runtime.close()
+    for label, value in report.lines:
+        click.echo(f"{label:<16} {value}")
+    for note in runtime.notes:
+        click.echo(note)
+    if not report.healthy:
+        sys.exit(1)

@@ -1,0 +1,22 @@
+"""What the command line asked for.
+
+Kept free of heavy imports: the CLI builds this before the first frame, and the
+data layer is only imported afterwards, in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """Command-line choices handed to the app and to :func:`deskcli.runtime.open_runtime`."""
+
+    db: Path | None = None
+    """``--db PATH``: the SQLite file (else ``DESKCLI_DB``, the config file or the default)."""
+    config: Path | None = None
+    """``--config PATH``: the config file (else ``DESKCLI_CONFIG`` or the user config dir)."""
+    caller_id: str | None = None
+    """``--caller-id NUMBER``: open the greeting with this caller identified."""

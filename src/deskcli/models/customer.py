@@ -1,0 +1,63 @@
+"""Customers (callers) and their phone numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from deskcli.models.columns import json, nocase, text
+
+
+class CustomerBase(SQLModel):
+    """What the analyst records about a caller."""
+
+    name: str = Field(max_length=160, sa_type=nocase(160), index=True)
+    """The caller's name as written."""
+    name_spelling: str = Field(default="", max_length=200)
+    """The spelling confirmed with the caller, e.g. ``S-I-O-B-H-A-N``."""
+    pronunciation: str = Field(default="", max_length=200)
+    """How to say the name, e.g. ``shi-VAWN``."""
+    email: str | None = Field(default=None, max_length=254, sa_type=nocase(254), index=True)
+    organisation: str = Field(default="", max_length=160, sa_type=nocase(160), index=True)
+    department: str = Field(default="", max_length=160)
+    is_vip: bool = False
+    """VIP or executive: escalation triggers and the greeting screen take note."""
+    caution_flags: list[str] = Field(default_factory=list, sa_type=json())
+    """Things to know before speaking, e.g. ``abusive_history``."""
+    notes: str = Field(default="", sa_type=text())
+
+
+class CustomerCreate(CustomerBase):
+    """Input for a new customer; ``phones`` are numbers as typed."""
+
+    phones: list[str] = []
+
+
+class Customer(CustomerBase, table=True):
+    """A customer row."""
+
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerPhone(SQLModel, table=True):
+    """A phone number of a customer, kept as typed and normalised for lookup."""
+
+    __tablename__ = "customer_phone"
+    __table_args__ = (Index("ix_customer_phone_customer", "customer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", ondelete="CASCADE")
+    label: str = Field(default="", max_length=40)
+    """work, mobile, home …"""
+    raw: str = Field(max_length=64)
+    """The number exactly as it was typed."""
+    e164: str | None = Field(default=None, max_length=20, index=True)
+    """International form (``+442079460000``) when the number could be understood."""
+    national_digits: str = Field(default="", max_length=20, index=True)
+    """National significant digits (``2079460000``) for lookup as the analyst types."""

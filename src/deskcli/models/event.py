@@ -1,0 +1,37 @@
+"""The call timeline: append-only events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from deskcli.models.columns import json
+
+
+class CallEvent(SQLModel, table=True):
+    """One thing that happened on a call. Never updated, never deleted.
+
+    The rule is kept three times over: the services only insert, an ORM hook refuses
+    updates and deletes (``deskcli.models.guards``), and on SQLite a trigger refuses
+    them even from raw SQL.
+    """
+
+    __tablename__ = "call_event"
+    __table_args__ = (
+        Index("ix_call_event_call", "call_id", "id"),
+        Index("ix_call_event_kind_at", "kind", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id")
+    at: datetime
+    """When it happened, UTC."""
+    actor_id: int | None = Field(default=None, foreign_key="analyst.id")
+    """Who did it; ``None`` for deskcli itself (reminders, SLA timers)."""
+    kind: str = Field(max_length=32)
+    """An :class:`~deskcli.models.enums.EventKind` value."""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=json())
+    """Small details: changed fields, reasons, methods."""

@@ -1,0 +1,94 @@
+"""Everything a running deskcli needs, opened in one place.
+
+:func:`open_runtime` is slow (it imports pydantic-settings, SQLAlchemy and maybe
+Alembic, and touches the disk), so the app calls it in a worker thread after its
+first frame; CLI subcommands call it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deskcli import db, paths
+from deskcli.clock import Clock, SystemClock
+from deskcli.launch import LaunchOptions
+from deskcli.models import Analyst, AnalystBase
+from deskcli.services import analysts, knowledge
+from deskcli.services.actor import Actor
+from deskcli.services.policy import Policies, load_policies
+from deskcli.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
+
+
+@dataclass
+class Runtime:
+    """The open database, settings, policies, clock and the analyst at this seat."""
+
+    settings: Settings
+    store: db.Store
+    policies: Policies
+    clock: Clock
+    config_path: Path
+    analyst: Analyst | None = None
+    """``None`` until the analyst profile has been given."""
+    notes: list[str] = field(default_factory=list)
+    """Things worth telling the analyst once (e.g. a schema upgrade and its backup)."""
+
+    def actor(self) -> Actor:
+        """The analyst at this seat, acting now."""
+        return Actor(self.analyst.id if self.analyst else None, self.clock)
+
+    def set_profile(self, profile: AnalystProfile) -> Analyst:
+        """Keep the analyst profile in the config file and in the database."""
+        save_analyst_profile(profile, self.config_path)
+        self.settings = self.settings.model_copy(update={"analyst": profile})
+        with self.store.write() as session:
+            self.analyst = analysts.ensure_analyst(session, _analyst_base(profile), self.actor())
+        return self.analyst
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.dispose()
+
+
+def _analyst_base(profile: AnalystProfile) -> AnalystBase:
+    return AnalystBase(
+        handle=profile.handle,
+        name=profile.name,
+        department=profile.department,
+        organisation=profile.organisation,
+        email=profile.email,
+    )
+
+
+def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
+    """Load settings and policies, open (and upgrade) the database, find the analyst.
+
+    Raises a :class:`~deskcli.errors.DeskError` subclass with a message for the user
+    when a setting, policy file or the database is unusable.
+    """
+    clock = clock or SystemClock()
+    config_path = options.config or paths.config_file()
+    settings = load_settings(config_path, db=options.db)
+    policies = load_policies(settings.policy_dir)
+    target = db.target_for(settings.db, settings.database_url)
+    store = db.open_store(
+        target,
+        db.SqliteOptions(synchronous=settings.sqlite_synchronous, busy_timeout_ms=settings.busy_timeout_ms),
+    )
+    runtime = Runtime(settings=settings, store=store, policies=policies, clock=clock, config_path=config_path)
+    upgrade = store.upgrade
+    if upgrade is not None and upgrade.changed and upgrade.from_revision is not None:
+        backup = f" A copy from before the upgrade is at {upgrade.backup}." if upgrade.backup else ""
+        runtime.notes.append(
+            f"The database was upgraded from schema {upgrade.from_revision} to {upgrade.to_revision}.{backup}"
+        )
+    try:
+        with store.write() as session:
+            knowledge.sync_shipped(session, runtime.actor())
+            if settings.analyst is not None:
+                runtime.analyst = analysts.ensure_analyst(session, _analyst_base(settings.analyst), runtime.actor())
+    except Exception:
+        store.dispose()
+        raise
+    return runtime

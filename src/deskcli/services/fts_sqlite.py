@@ -1,0 +1,64 @@
+"""SQLite FTS5 queries, kept apart: the only SQLite-specific search code.
+
+The indexes themselves are made by migration 0002. Other databases use the portable
+prefix queries in :mod:`deskcli.services.lookup`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def match_expression(query: str, *, column: str | None = None, any_word: bool = False) -> str | None:
+    """Build a safe FTS5 query: each typed word as a quoted prefix term.
+
+    Words are quoted, so FTS5 syntax typed by the analyst (``AND``, ``*``, ``"``) is
+    searched for, never interpreted. ``None`` when nothing searchable was typed.
+    """
+    words = _TOKEN.findall(query)
+    if not words:
+        return None
+    terms = [f'"{word}"*' for word in words]
+    joined = " OR ".join(terms) if any_word else " ".join(terms)
+    if column:
+        return f"{{{column}}} : ({joined})"
+    return joined
+
+
+def customer_ids(session: Session, query: str, limit: int) -> list[int]:
+    """Customer ids whose name matches first, then any other indexed field, newest first."""
+    found: list[int] = []
+    for column in ("name", None):
+        expression = match_expression(query, column=column)
+        if expression is None:
+            return []
+        rows = session.connection().execute(
+            text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q ORDER BY rowid DESC LIMIT :n"),
+            {"q": expression, "n": limit},
+        )
+        for (rowid,) in rows:
+            if rowid not in found:
+                found.append(rowid)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def article_ids(session: Session, query: str, limit: int) -> list[int]:
+    """Knowledge article ids matching any typed word, best match first (bm25)."""
+    expression = match_expression(query, any_word=True)
+    if expression is None:
+        return []
+    rows = session.connection().execute(
+        text(
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH :q "
+            "ORDER BY bm25(article_fts, 10.0, 5.0, 2.0, 1.0) LIMIT :n"
+        ),
+        {"q": expression, "n": limit},
+    )
+    return [rowid for (rowid,) in rows]
