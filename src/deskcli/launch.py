@@ -20,3 +20,13 @@ class LaunchOptions:
     """``--config PATH``: the config file (else ``DESKCLI_CONFIG`` or the user config dir)."""
     caller_id: str | None = None
     """``--caller-id NUMBER``: open the greeting with this caller identified."""
+
+
+@dataclass(frozen=True)
+class AnalystFields:
+    """The analyst profile as typed on the first-start form (validated later by settings)."""
+
+    name: str = ""
+    department: str = ""
+    organisation: str = ""
+    email: str = ""

@@ -1,0 +1,1 @@
+"""Textual screens: one module per screen. Screens call services in thread workers."""

@@ -1,0 +1,1 @@
+"""Reusable Textual widgets. Widgets never touch the database: screens pass data down."""

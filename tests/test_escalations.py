@@ -1,0 +1,112 @@
+"""Escalation rules: route, hand-off and next contact required; ownership moves; a promise is made."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from deskcli.errors import RuleViolation
+from deskcli.models import Call, CallStatus, Commitment, CommitmentKind, EscalationType, EventKind
+from deskcli.services import calls, escalations
+from deskcli.services.escalations import EscalationRequest
+from helpers import event_kinds as kinds
+
+
+@pytest.fixture
+def call_id(store, actor, customer_id) -> int:
+    with store.write() as session:
+        return calls.create_call(session, customer_id, actor).id
+
+
+def request(clock, **overrides) -> EscalationRequest:
+    values = {
+        "route": "technical_experts",
+        "handoff": "Printer offline for 3 people in Finance; power-cycled; re-added queue.",
+        "next_contact_at": clock.now() + timedelta(hours=2),
+        "time_to_fix": "4 hours",
+        "triggers": ["several_people"],
+    }
+    values.update(overrides)
+    return EscalationRequest(**values)
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ({"route": ""}, "route"),
+        ({"handoff": "   "}, "hand-off"),
+        ({"next_contact_at": None}, "next contact"),
+    ],
+)
+def test_escalation_refused_without_each_required_item(store, actor, call_id, clock, policies, override, expected):
+    """No escalation without a route, a hand-off text and a next-contact time."""
+    with store.write() as session, pytest.raises(RuleViolation) as refused:
+        escalations.escalate(session, call_id, request(clock, **override), actor, policy=policies.escalation)
+    assert expected in refused.value.message
+    with store.read() as session:
+        call = session.get(Call, call_id)
+        assert call.status == CallStatus.OPEN
+        assert session.exec(select(Commitment)).first() is None
+
+
+def test_all_missing_items_are_named_at_once(store, actor, call_id, clock, policies):
+    """The refusal lists everything missing, not just the first."""
+    with store.write() as session, pytest.raises(RuleViolation) as refused:
+        escalations.escalate(
+            session, call_id, request(clock, route="", handoff="", next_contact_at=None), actor, policy=policies.escalation
+        )
+    message = refused.value.message
+    assert "route" in message and "hand-off" in message and "next contact" in message
+
+
+def test_unknown_route_or_tier_is_refused(store, actor, call_id, clock, policies):
+    """Routes and tiers come from the policy."""
+    with store.write() as session, pytest.raises(RuleViolation, match="not an escalation route"):
+        escalations.escalate(session, call_id, request(clock, route="wizards"), actor, policy=policies.escalation)
+    with store.write() as session, pytest.raises(RuleViolation, match="no tier 7"):
+        escalations.escalate(session, call_id, request(clock, tier=7), actor, policy=policies.escalation)
+
+
+def test_next_contact_in_the_past_is_refused(store, actor, call_id, clock, policies):
+    """The time promised to the caller must be in the future."""
+    past = clock.now() - timedelta(minutes=1)
+    with store.write() as session, pytest.raises(RuleViolation, match="next contact time"):
+        escalations.escalate(session, call_id, request(clock, next_contact_at=past), actor, policy=policies.escalation)
+
+
+def test_escalation_moves_actual_owner_keeps_perceived_and_makes_a_promise(store, actor, analyst, call_id, clock, policies):
+    """Actual owner moves to the receiver; the analyst stays perceived owner and owes the next contact."""
+    due = clock.now() + timedelta(hours=2)
+    with store.write() as session:
+        escalation = escalations.escalate(
+            session, call_id, request(clock, next_contact_at=due), actor, policy=policies.escalation
+        )
+    with store.read() as session:
+        call = session.get(Call, call_id)
+        promise = session.get(Commitment, escalation.next_contact_id)
+    assert call.status == CallStatus.ESCALATED
+    assert call.perceived_owner_id == analyst.id
+    assert call.actual_owner_id is None and call.actual_owner_label == "Second-line technical team"
+    assert escalation.type == EscalationType.FUNCTIONAL and escalation.tier == 2
+    assert promise.kind == CommitmentKind.NEXT_CONTACT
+    assert promise.due_at == due and promise.owed_by_id == analyst.id and promise.outcome is None
+    assert kinds(store, call_id)[-3:] == [EventKind.COMMITMENT_MADE, EventKind.ESCALATED, EventKind.OWNERSHIP_MOVED]
+
+
+def test_re_escalation_points_at_the_previous_escalation(store, actor, call_id, clock, policies):
+    """A second escalation records which one it replaces."""
+    with store.write() as session:
+        first = escalations.escalate(session, call_id, request(clock), actor, policy=policies.escalation)
+        second = escalations.escalate(
+            session, call_id, request(clock, route="suppliers", tier=3), actor, policy=policies.escalation
+        )
+    assert second.previous_id == first.id
+    assert second.receiver == "Supplier / manufacturer support"
+
+
+def test_unknown_trigger_is_refused(store, actor, call_id, clock, policies):
+    """Triggers must be keys of the policy."""
+    with store.write() as session, pytest.raises(RuleViolation, match="triggers"):
+        escalations.escalate(session, call_id, request(clock, triggers=["full_moon"]), actor, policy=policies.escalation)
