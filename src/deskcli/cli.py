@@ -86,15 +86,21 @@ def run_console(options: LaunchOptions) -> int:
 @click.pass_obj
 def check(options: LaunchOptions, full: bool) -> None:
     """Open the database (upgrading it if needed) and report on it."""
-    from deskcli.services.status import describe
     from deskcli.runtime import open_runtime
+    from deskcli.services.status import describe
 
     try:
         runtime = open_runtime(options)
     except DeskError as error:
         fail(error)
+    from sqlalchemy.exc import DBAPIError
+
+    from deskcli.db import as_store_error
+
     try:
         report = describe(runtime, full=full)
+    except DBAPIError as exc:
+        fail(as_store_error(runtime.store.target, exc))
     finally:
         runtime.close()
     for label, value in report.lines:

@@ -47,7 +47,10 @@ def target_for(db: Path | None, database_url: str | None) -> DatabaseTarget:
     if database_url:
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            return DatabaseTarget(database_url, Path(url.database).expanduser().resolve())
+            path = Path(url.database).expanduser().resolve()
+            # The URL must name the very file that was checked (e.g. with ~ expanded).
+            resolved = url.set(database=str(path)).render_as_string(hide_password=False)
+            return DatabaseTarget(resolved, path)
         return DatabaseTarget(database_url, None)
     path = (db or paths.default_db_path()).expanduser().resolve()
     return DatabaseTarget(f"sqlite:///{path}", path)
@@ -104,6 +107,21 @@ def _configure_sqlite(engine: Engine, options: SqliteOptions) -> None:
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def as_store_error(target: DatabaseTarget, exc: DBAPIError) -> StoreError:
+    """Turn a database driver error into a message naming the database and what to do."""
+    reason = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = reason.lower()
+    if "locked" in lowered or "busy" in lowered:
+        hint = "Another program (or another deskcli) is holding it: wait a moment and try again."
+    elif "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        hint = "The file is damaged. Restore it from a backup, or choose another file with --db PATH."
+    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        hint = "Make the file and its folder writable, or choose another file with --db PATH."
+    else:
+        hint = "Run deskcli check --full for details."
+    return StoreError(f"{target.describe()}: the database said “{reason}”.", hint)
 
 
 class Store:

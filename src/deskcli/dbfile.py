@@ -99,7 +99,11 @@ def _check_writable(path: Path) -> None:
 
 
 def _read_revision(path: Path, known_revisions: list[str]) -> str | None:
-    uri = f"file:{quote(str(path))}?mode=ro"
+    # Without a -wal file there is nothing to recover, so the file can be read as
+    # immutable: SQLite then creates no -wal/-shm of its own and leaves no trace.
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    uri = f"file:{quote(str(path))}?{flags}"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=5)
     except sqlite3.Error as exc:

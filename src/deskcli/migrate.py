@@ -7,6 +7,7 @@ the database up to date skip importing Alembic (~0.4 s).
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -107,6 +108,11 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None = None, target: str | No
 def _backup(path: Path, revision: str) -> Path:
     """Copy the database with SQLite's online backup (consistent even in WAL mode)."""
     destination = path.with_name(f"{path.name}.before-{revision}")
+    if destination.exists():
+        destination.unlink()
+    # Created 0600 before any data is written into it.
+    fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
     source = sqlite3.connect(path)
     try:
         target = sqlite3.connect(destination)
@@ -116,5 +122,4 @@ def _backup(path: Path, revision: str) -> Path:
             target.close()
     finally:
         source.close()
-    destination.chmod(0o600)
     return destination

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from deskcli import db, paths
 from deskcli.clock import Clock, SystemClock
 from deskcli.launch import LaunchOptions
@@ -88,6 +90,9 @@ def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
             knowledge.sync_shipped(session, runtime.actor())
             if settings.analyst is not None:
                 runtime.analyst = analysts.ensure_analyst(session, _analyst_base(settings.analyst), runtime.actor())
+    except DBAPIError as exc:
+        store.dispose()
+        raise db.as_store_error(target, exc) from None
     except Exception:
         store.dispose()
         raise

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
         env_nested_delimiter=NESTED_DELIMITER,
         extra="forbid",
         validate_default=True,
+        # DESKCLI_DB= (set but empty) means "not set", not "the current folder".
+        env_ignore_empty=True,
     )
 
     db: Path | None = None
@@ -262,6 +264,14 @@ def _where(loc: tuple[Any, ...], config_path: Path, config: dict[str, Any], flag
     return f"setting {dotted}"
 
 
+def _owner_of(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The settings model that holds the key at ``loc`` (``Settings``, ``SmtpSettings`` …)."""
+    nested = {"analyst": AnalystProfile, "smtp": SmtpSettings}
+    if len(loc) > 1 and str(loc[0]) in nested:
+        return nested[str(loc[0])]
+    return Settings
+
+
 def load_settings(config_path: Path | None = None, **flags: Any) -> Settings:
     """Build the settings from flags, variables and the config file.
 
@@ -280,11 +290,12 @@ def load_settings(config_path: Path | None = None, **flags: Any) -> Settings:
         where = _where(tuple(error["loc"]), config_path, config, flags)
         if error["type"] == "extra_forbidden":
             name = str(error["loc"][-1])
-            close = difflib.get_close_matches(name, list(Settings.model_fields), n=1)
+            known = list(_owner_of(tuple(error["loc"])).model_fields)
+            close = difflib.get_close_matches(name, known, n=1)
             suggestion = f" (did you mean {close[0]}?)" if close else ""
             raise SettingsError(
                 f"{where}: unknown setting{suggestion}",
-                "Known settings: " + ", ".join(Settings.model_fields),
+                "Known settings here: " + ", ".join(known),
             ) from exc
         message = error["msg"].removeprefix("Value error, ")
         value = error.get("input")

@@ -21,6 +21,7 @@ from deskcli.models.enums import (
     EscalationType,
     EventKind,
     Stage,
+    Urgency,
 )
 from deskcli.models.escalation import Escalation, EscalationBase
 from deskcli.models.event import CallEvent
@@ -53,4 +54,5 @@ __all__ = [
     "KnowledgeArticle",
     "KnowledgeArticleBase",
     "Stage",
+    "Urgency",
 ]

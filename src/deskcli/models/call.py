@@ -47,6 +47,7 @@ class Call(CallAssessment, table=True):
         Index("ix_call_status_perceived_owner", "status", "perceived_owner_id"),
         Index("ix_call_customer_opened", "customer_id", "opened_at"),
         Index("ix_call_opened", "opened_at"),
+        Index("ix_call_live", "perceived_owner_id", "talk_ended_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +89,12 @@ class Call(CallAssessment, table=True):
 
     hold_started_at: datetime | None = None
     """Set while the caller is on hold."""
+    talk_ended_at: datetime | None = None
+    """When the live conversation ended; ``None`` while the analyst is still on the call.
+
+    A call still in conversation when deskcli stops is resumed at the next start."""
+    callback_preference: str = Field(default="", max_length=200)
+    """When the caller prefers to be called back, in their words."""
     abuse_warnings: int = 0
     """Warnings given under the abusive-caller protocol on this call."""
     updated_at: datetime

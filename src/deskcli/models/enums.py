@@ -71,6 +71,14 @@ class AckMethod(StrEnum):
     EMAIL = "email"
 
 
+class Urgency(StrEnum):
+    """How soon the customer needs it fixed (asked during assessment)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 class BusinessImpact(StrEnum):
     """How badly the problem hurts the customer's business."""
 
@@ -138,4 +146,8 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     REOPENED = "reopened"
     EMAIL_SENT = "email_sent"
+    EMAIL_QUEUED = "email_queued"
     EMAIL_FAILED = "email_failed"
+    NAME_CONFIRMED = "name_confirmed"
+    TALK_ENDED = "talk_ended"
+    TALK_RESUMED = "talk_resumed"

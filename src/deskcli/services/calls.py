@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskcli.errors import NotFound, RuleViolation
 from deskcli.models import (
@@ -277,6 +277,8 @@ def close_call(
         call.prevention_note = prevention_note.strip()
     call.status = CallStatus.CLOSED
     call.closed_at = now
+    if call.talk_ended_at is None:
+        call.talk_ended_at = now
     call.satisfaction = satisfaction
     call.satisfaction_comment = comment.strip()
     if call.resolved_at is None:
@@ -311,3 +313,77 @@ def reopen_call(session: Session, call_id: int, by: Actor, *, reason: str) -> Ca
     _touch(session, call, by)
     events.record(session, call, EventKind.REOPENED, by, reason=reason.strip())
     return call
+
+
+def record_greeting(session: Session, call_id: int, text: str, by: Actor) -> Call:
+    """Log the greeting that was read to the caller (the trainer's scorecard checks it)."""
+    call = get_call(session, call_id)
+    events.record(session, call, EventKind.GREETED, by, text=text)
+    return call
+
+
+def confirm_name(session: Session, call_id: int, by: Actor, *, spelling: str = "", pronunciation: str = "") -> Call:
+    """Record that the caller's name, spelling and pronunciation were confirmed.
+
+    Seed (The Greeting): it is vital to establish how to pronounce the customer's name
+    and how to spell it. Confirmed details are kept on the customer for next time.
+    """
+    call = get_call(session, call_id)
+    customer = session.get(Customer, call.customer_id)
+    assert customer is not None
+    if spelling.strip():
+        customer.name_spelling = spelling.strip()
+    if pronunciation.strip():
+        customer.pronunciation = pronunciation.strip()
+    customer.updated_at = by.now()
+    session.add(customer)
+    events.record(
+        session, call, EventKind.NAME_CONFIRMED, by,
+        name=customer.name, spelling=customer.name_spelling, pronunciation=customer.pronunciation,
+    )
+    return call
+
+
+def set_callback_preference(session: Session, call_id: int, preference: str, by: Actor) -> Call:
+    """Keep when the caller prefers to be called back (it goes into the hand-off)."""
+    call = _open_call(session, call_id, "change it")
+    preference = preference.strip()[:200]
+    if preference != call.callback_preference:
+        events.record(session, call, EventKind.FIELDS_CHANGED, by, changes={"callback_preference": [call.callback_preference, preference]})
+        call.callback_preference = preference
+        _touch(session, call, by)
+    return call
+
+
+def end_talk(session: Session, call_id: int, by: Actor) -> Call:
+    """The conversation is over (the call record may well stay open)."""
+    call = get_call(session, call_id)
+    if call.talk_ended_at is None:
+        if call.hold_started_at is not None:
+            seconds = int((by.now() - call.hold_started_at).total_seconds())
+            call.hold_started_at = None
+            events.record(session, call, EventKind.HOLD_ENDED, by, seconds=seconds, long=False, ended_with_call=True)
+        call.talk_ended_at = by.now()
+        _touch(session, call, by)
+        events.record(session, call, EventKind.TALK_ENDED, by, seconds=int((by.now() - call.opened_at).total_seconds()))
+    return call
+
+
+def resume_talk(session: Session, call_id: int, by: Actor) -> Call:
+    """The analyst is on the phone about this call again (e.g. the customer rang back)."""
+    call = get_call(session, call_id)
+    if call.talk_ended_at is not None:
+        call.talk_ended_at = None
+        _touch(session, call, by)
+        events.record(session, call, EventKind.TALK_RESUMED, by)
+    return call
+
+
+def live_call_of(session: Session, analyst_id: int) -> Call | None:
+    """The call this analyst was still talking on (e.g. when deskcli was killed), if any."""
+    return session.exec(
+        select(Call)
+        .where(Call.perceived_owner_id == analyst_id, col(Call.talk_ended_at).is_(None), Call.status != CallStatus.CLOSED)
+        .order_by(col(Call.opened_at).desc())
+        .limit(1)
+    ).first()

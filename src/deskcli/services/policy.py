@@ -142,6 +142,107 @@ class CategoryPolicy(_Strict):
         return next((category for category in self.categories if category.key == key), None)
 
 
+class HoldPolicy(_Strict):
+    """Limits on holds (seed 002: not too often, not too long)."""
+
+    warn_after_seconds: int = Field(default=60, ge=5)
+    offer_callback_after_seconds: int = Field(default=120, ge=5)
+    max_holds_per_call: int = Field(default=2, ge=1)
+
+
+class FollowUpPolicy(_Strict):
+    """When the relationship follow-up call is scheduled by default."""
+
+    business_days_after: int = Field(default=1, ge=0, le=30)
+    at: time = time(10, 0)
+
+
+class ReminderPolicy(_Strict):
+    """How promises coming due are announced while deskcli runs."""
+
+    notify_ahead_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    check_every_seconds: int = Field(default=15, ge=1, le=3600)
+
+
+class CallHandlingPolicy(_Strict):
+    """Holds, follow-up and reminders."""
+
+    hold: HoldPolicy = HoldPolicy()
+    follow_up: FollowUpPolicy = FollowUpPolicy()
+    reminders: ReminderPolicy = ReminderPolicy()
+
+
+class AbusePolicy(_Strict):
+    """The exact lines of the abusive-caller protocol (seed 002)."""
+
+    warning_1: str = Field(min_length=5)
+    warning_2: str = Field(min_length=5)
+    transfer: str = Field(min_length=5)
+    disconnect: str = Field(min_length=5)
+    manager_note_prompt: str = Field(min_length=5)
+
+
+class ImpactRules(_Strict):
+    """When the impact of a problem counts as high or medium."""
+
+    high_when_people_at_least: int = Field(default=10, ge=1)
+    high_when_departments_at_least: int = Field(default=2, ge=1)
+    high_business_impacts: list[str] = ["severe"]
+    high_when_security: bool = True
+    medium_when_people_at_least: int = Field(default=2, ge=1)
+    medium_business_impacts: list[str] = ["significant"]
+    medium_when_executive: bool = True
+
+
+_LEVELS = ("high", "medium", "low")
+
+
+class PriorityPolicy(_Strict):
+    """Priority from impact and urgency."""
+
+    impact: ImpactRules = ImpactRules()
+    matrix: dict[str, dict[str, int]]
+
+    @field_validator("matrix")
+    @classmethod
+    def _complete(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for impact in _LEVELS:
+            row = value.get(impact)
+            if row is None:
+                raise ValueError(f"missing matrix.{impact}")
+            for urgency in _LEVELS:
+                if row.get(urgency) not in (1, 2, 3, 4):
+                    raise ValueError(f"matrix.{impact}.{urgency} must be a priority from 1 to 4")
+        return value
+
+
+PROMPT_WHEN = {
+    "always", "complaint", "complaint_valid", "complaint_invalid", "escalating", "escalate_suggested",
+    "no_solution", "on_hold", "long_hold", "customer_identified", "closing",
+}
+
+
+class Prompt(_Strict):
+    """A line of practice to show the analyst when it applies."""
+
+    when: str
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+    @field_validator("when")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in PROMPT_WHEN:
+            raise ValueError(f"unknown situation {value!r}; expected one of {', '.join(sorted(PROMPT_WHEN))}")
+        return value
+
+
+class PromptPolicy(_Strict):
+    """The prompts file."""
+
+    prompts: list[Prompt] = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class Policies:
     """Every policy file, loaded and validated."""
@@ -149,12 +250,24 @@ class Policies:
     greeting: GreetingPolicy
     escalation: EscalationPolicy
     categories: CategoryPolicy
+    call_handling: CallHandlingPolicy
+    abuse: AbusePolicy
+    priority: PriorityPolicy
+    prompts: PromptPolicy
 
 
 def load_policies(override_dir: Path | None = None) -> Policies:
     """Load the policies, preferring the office's copies in ``override_dir``."""
+
+    def load(model, name):  # noqa: ANN001, ANN202
+        return datafiles.load_toml_model(model, f"policies/{name}.toml", override_dir)
+
     return Policies(
-        greeting=datafiles.load_toml_model(GreetingPolicy, "policies/greeting.toml", override_dir),
-        escalation=datafiles.load_toml_model(EscalationPolicy, "policies/escalation.toml", override_dir),
-        categories=datafiles.load_toml_model(CategoryPolicy, "policies/categories.toml", override_dir),
+        greeting=load(GreetingPolicy, "greeting"),
+        escalation=load(EscalationPolicy, "escalation"),
+        categories=load(CategoryPolicy, "categories"),
+        call_handling=load(CallHandlingPolicy, "call_handling"),
+        abuse=load(AbusePolicy, "abuse"),
+        priority=load(PriorityPolicy, "priority"),
+        prompts=load(PromptPolicy, "prompts"),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, func, select
 
 from deskcli import migrate
@@ -49,7 +50,10 @@ def describe(runtime: Runtime, *, full: bool = False) -> StatusReport:
         report.lines.append(("calls", f"{calls} ({open_calls} open)"))
         report.lines.append(("promises", f"{pending} pending"))
         if full and store.is_sqlite:
-            problems = [row[0] for row in session.connection().execute(text("PRAGMA integrity_check"))]
+            try:
+                problems = [row[0] for row in session.connection().execute(text("PRAGMA integrity_check"))]
+            except DBAPIError as exc:
+                problems = [f"SQLite stopped the check: {exc.orig}"]
             ok = problems == ["ok"]
             report.healthy = report.healthy and ok
             report.lines.append(("integrity", "ok" if ok else "; ".join(problems[:5])))
