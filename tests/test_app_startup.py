@@ -101,6 +101,7 @@ async def test_queue_shows_names_literally_and_overdue_promises_loudly(db_path: 
         call = calls.create_call(session, customer.id, actor)
         calls.update_assessment(session, call.id, actor, summary="[bold]not bold[/bold]")
         commitments.make_commitment(session, call.id, CommitmentKind.CALLBACK, clock.now() + timedelta(minutes=5), actor)
+        calls.end_talk(session, call.id, actor)  # off the phone: the app opens on the queue
     runtime.close()
     clock.advance(timedelta(minutes=10))
     app = DeskApp(LaunchOptions(db=db_path), clock=clock)

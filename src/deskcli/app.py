@@ -1,13 +1,16 @@
-"""The Textual app: screens, global keys, command palette. Kept thin.
+"""The Textual app: screens, global keys, command palette, and the background helpers
+(serial writer, notes autosaver, promise reminders). Kept thin: the call flow lives
+in :mod:`deskcli.screens.call_flow`, rules in :mod:`deskcli.services`.
 
 The first frame is drawn before the data layer is imported: settings, the database
-(SQLAlchemy, maybe Alembic) and the policies are opened by :meth:`DeskApp._open`
-in a thread worker, then every screen is told the runtime is ready.
+and the policies are opened by :meth:`DeskApp._open` in a thread worker, then every
+screen is told the runtime is ready.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -16,14 +19,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from deskcli.autosave import NotesAutosaver
 from deskcli.errors import DeskError
 from deskcli.launch import AnalystFields, LaunchOptions
 from deskcli.screens.base import RuntimeReady
+from deskcli.screens.call_flow import CallFlow
 from deskcli.screens.home import HomeScreen
+from deskcli.writer import SerialWriter
 
 if TYPE_CHECKING:
     from deskcli.clock import Clock
     from deskcli.runtime import Runtime
+    from deskcli.services.queue import PromiseRow
 
     RuntimeOpener = Callable[[], Runtime]
 
@@ -33,7 +40,7 @@ class DeskApp(App[None]):
 
     TITLE = "deskcli"
     CSS_PATH = "deskcli.tcss"
-    ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="app.keys", tooltip="Show or hide the keys of this screen"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -53,8 +60,19 @@ class DeskApp(App[None]):
         """Settings, database, policies and clock; ``None`` until opened."""
         self.startup_error: DeskError | None = None
         """Why the app could not start, printed by the CLI after the screen is restored."""
+        self.flow = CallFlow(self)
+        """The call on screen."""
+        self.writer = SerialWriter(self.call_from_thread)
+        """Every database write of the console, in order, off the UI thread."""
+        self.autosaver = NotesAutosaver(self.writer, self._save_notes, on_saved=self._notes_saved, on_error=self.report_error)
+        """Saves notes as they are typed."""
+        self.promises_due = 0
+        """How many of the analyst's promises are due or overdue now."""
+        self._announced: set[tuple[int, str]] = set()
         self._clock = clock
         self._opener = opener
+
+    # --- start-up ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
@@ -89,7 +107,7 @@ class DeskApp(App[None]):
 
             self.push_screen(ProfileScreen(), self._profile_given)
         else:
-            self._announce_ready()
+            self._start_console()
 
     def _profile_given(self, fields: AnalystFields | None) -> None:
         if fields is not None:
@@ -111,11 +129,122 @@ class DeskApp(App[None]):
             self.call_from_thread(self._runtime_opened, runtime)
             return
         self.call_from_thread(self.notify, f"Profile saved in {runtime.config_path}", markup=False)
-        self.call_from_thread(self._announce_ready)
+        self.call_from_thread(self._start_console)
 
-    def _announce_ready(self) -> None:
+    def _start_console(self) -> None:
+        """The runtime and the analyst are known: tell the screens, resume or start a call."""
         for screen in self.screen_stack:
             screen.post_message(RuntimeReady())
+        runtime = self.runtime
+        assert runtime is not None
+        self.set_interval(runtime.policies.call_handling.reminders.check_every_seconds, self.check_promises)
+        self.check_promises()
+        self._resume_or_answer()
+
+    @work(thread=True, exit_on_error=False, group="startup", name="find live call")
+    def _resume_or_answer(self) -> None:
+        """Back to a call still in conversation (e.g. after a crash), or answer --caller-id."""
+        from deskcli.services import calls
+
+        runtime = self.runtime
+        assert runtime is not None and runtime.analyst is not None
+        with runtime.store.read() as session:
+            live = calls.live_call_of(session, runtime.analyst.id)
+        if live is not None:
+            message = f"Back to {live.reference}, still in conversation: notes as last saved."
+            self.call_from_thread(self.flow.open_call, live.id)
+            self.call_from_thread(self.notify, message, title="Resumed", markup=False, timeout=8)
+        elif self.options.caller_id:
+            self.call_from_thread(self.flow.start_new_call, self.options.caller_id)
+
+    # --- writes, notes, errors ----------------------------------------------------------
+
+    def _save_notes(self, call_id: int, text: str) -> None:
+        """Runs on the writer thread (see :class:`NotesAutosaver`)."""
+        from deskcli.services import calls
+
+        runtime = self.runtime
+        assert runtime is not None
+        with runtime.store.write() as session:
+            calls.save_notes(session, call_id, text, runtime.actor())
+
+    def _notes_saved(self, call_id: int) -> None:
+        screen = self.screen
+        if call_id == self.flow.call_id and hasattr(screen, "notes_saved"):
+            screen.notes_saved()
+
+    def report_error(self, error: BaseException) -> None:
+        """Show a failed write as a message; nothing typed is lost."""
+        if isinstance(error, DeskError):
+            self.notify(str(error), title="Not done", severity="warning", markup=False, timeout=8)
+        else:
+            from sqlalchemy.exc import DBAPIError
+
+            if isinstance(error, DBAPIError) and self.runtime is not None:
+                from deskcli.db import as_store_error
+
+                error = as_store_error(self.runtime.store.target, error)
+                self.notify(str(error), title="Database", severity="error", markup=False, timeout=10)
+                return
+            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", markup=False, timeout=10)
+            self.log.error("write failed", error=repr(error))
+
+    async def action_quit(self) -> None:
+        """Save the notes, finish pending writes, then quit."""
+        self.autosaver.close(timeout=3)
+        self.writer.close(wait=True)
+        self.exit()
+
+    def on_unmount(self) -> None:
+        # Also reached when the terminal goes away: keep what was typed.
+        self.autosaver.close(timeout=3)
+        self.writer.close(wait=True)
+
+    # --- promises coming due -------------------------------------------------------------
+
+    def check_promises(self) -> None:
+        """Look for promises due soon (runs on a timer while deskcli is open)."""
+        if self.runtime is not None and self.runtime.analyst is not None:
+            self._check_promises()
+
+    @work(thread=True, exclusive=True, group="reminders", exit_on_error=False)
+    def _check_promises(self) -> None:
+        from deskcli.services import queue
+
+        runtime = self.runtime
+        assert runtime is not None and runtime.analyst is not None
+        now = runtime.clock.now()
+        ahead = timedelta(minutes=runtime.policies.call_handling.reminders.notify_ahead_minutes)
+        with runtime.store.read() as session:
+            rows = queue.promises_due(session, runtime.analyst.id, now=now, until=now + ahead, limit=200)
+        self.call_from_thread(self._announce, rows, now, ahead)
+
+    def _announce(self, rows: list[PromiseRow], now, ahead: timedelta) -> None:  # noqa: ANN001
+        from deskcli.services import reminders
+        from deskcli.timefmt import when
+
+        runtime = self.runtime
+        assert runtime is not None
+        zone = runtime.settings.zone()
+        for reminder in reminders.reminders(rows, now, ahead, self._announced):
+            row = reminder.promise
+            what = row.description or row.kind.replace("_", " ")
+            if reminder.phase == "due":
+                self.notify(
+                    f"{row.reference} {row.customer}: {what} - due {when(row.due_at, zone, now)}",
+                    title="Promise DUE now", severity="error", markup=False, timeout=15,
+                )
+            else:
+                self.notify(
+                    f"{row.reference} {row.customer}: {what} at {when(row.due_at, zone, now)}",
+                    title="Promise coming up", severity="warning", markup=False, timeout=10,
+                )
+        self.promises_due = reminders.due_count(rows, now)
+        header = self.screen.query("#call-header")
+        if header:
+            header.first().set_promises_due(self.promises_due)  # type: ignore[attr-defined]
+
+    # --- keys and palette ----------------------------------------------------------------
 
     def action_toggle_keys(self) -> None:
         """Show or hide the keys of the current screen."""

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,7 +35,12 @@ class QueueData:
 class HomeScreen(DeskScreen):
     """The queue an analyst keeps open between calls."""
 
+    _promise_calls: dict[int, int] = {}
+
     BINDINGS = [
+        Binding("n", "new_call", "New call", id="home.new_call", tooltip="Answer: the greeting, with the lookup ready"),
+        Binding("enter", "open", "Open", id="home.open", tooltip="Open the highlighted call or promise"),
+        Binding("f", "follow_ups", "Follow-ups", id="home.follow_ups"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
     ]
 
@@ -49,7 +54,7 @@ class HomeScreen(DeskScreen):
             yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
             yield Static("Calls I perceive-own that someone else is working", classes="section-title")
             yield DataTable(id="elsewhere", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#promises", DataTable).add_columns("Due", "Call", "Customer", "Promise")
@@ -59,6 +64,39 @@ class HomeScreen(DeskScreen):
 
     def runtime_ready(self) -> None:
         self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_new_call(self) -> None:
+        """The phone rang: open the greeting."""
+        self.desk.flow.start_new_call()
+
+    def action_follow_ups(self) -> None:
+        """Every promise owed, to keep or reschedule."""
+        from deskcli.enums import Stage
+
+        flow = self.desk.flow
+        flow.install()
+        flow.go(Stage.FOLLOW_UP)
+
+    def action_open(self) -> None:
+        """Open the call under the cursor (a call row, or the call of a promise)."""
+        table = self.focused if isinstance(self.focused, DataTable) else None
+        if table is None or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        kind, _, ident = key.partition("-")
+        if kind == "call":
+            self.desk.flow.open_call(int(ident))
+        elif kind == "promise":
+            call_id = self._promise_calls.get(int(ident))
+            if call_id is not None:
+                self.desk.flow.open_call(call_id)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_open()
 
     def action_refresh(self) -> None:
         """Reload the queue."""
@@ -99,6 +137,7 @@ class HomeScreen(DeskScreen):
             status.update(f"{len(data.mine)} open call(s); {len(data.promises)} promise(s) due today.")
         promises = self.query_one("#promises", DataTable)
         promises.clear()
+        self._promise_calls = {row.id: row.call_id for row in data.promises}
         for row in data.promises:
             style = "bold reverse" if row.overdue else ""
             due = ("OVERDUE " if row.overdue else "") + when(row.due_at, zone, data.now)

@@ -153,8 +153,19 @@ class CustomerCard:
     """Called within the repeat window, or has a call still open."""
 
 
-def customer_card(session: Session, customer_id: int, *, now: datetime, repeat_within_days: int = 14, limit: int = 5) -> CustomerCard:
-    """A customer's details, recent and open calls, and promises owed to them."""
+def customer_card(
+    session: Session,
+    customer_id: int,
+    *,
+    now: datetime,
+    repeat_within_days: int = 14,
+    limit: int = 5,
+    exclude_call_id: int | None = None,
+) -> CustomerCard:
+    """A customer's details, recent and open calls, and promises owed to them.
+
+    ``exclude_call_id`` leaves out the call being taken now (it is not a previous call).
+    """
     from datetime import timedelta
 
     customer = session.get(Customer, customer_id)
@@ -169,20 +180,16 @@ def customer_card(session: Session, customer_id: int, *, now: datetime, repeat_w
     def past(rows) -> tuple[PastCall, ...]:  # noqa: ANN001
         return tuple(PastCall(c.id, c.reference, c.opened_at, c.status, c.summary, c.resolution) for c in rows)
 
-    recent = past(
-        session.exec(
-            select(Call).where(Call.customer_id == customer_id).order_by(col(Call.opened_at).desc()).limit(limit)
-        )
-    )
+    theirs = [Call.customer_id == customer_id]
+    if exclude_call_id is not None:
+        theirs.append(Call.id != exclude_call_id)
+    recent = past(session.exec(select(Call).where(*theirs).order_by(col(Call.opened_at).desc()).limit(limit)))
     open_calls = past(
         session.exec(
-            select(Call)
-            .where(Call.customer_id == customer_id, col(Call.status).in_(OPEN_STATUSES))
-            .order_by(col(Call.opened_at).desc())
-            .limit(limit)
+            select(Call).where(*theirs, col(Call.status).in_(OPEN_STATUSES)).order_by(col(Call.opened_at).desc()).limit(limit)
         )
     )
-    total = session.exec(select(func.count()).select_from(Call).where(Call.customer_id == customer_id)).one()
+    total = session.exec(select(func.count()).select_from(Call).where(*theirs)).one()
     promises = tuple(
         PromiseInfo(c.id, c.kind, c.description, c.due_at, c.outcome)
         for c in session.exec(

@@ -106,3 +106,18 @@ def _ids_by_title(session: Session, words: list[str], limit: int) -> list[int]:
         select(KnowledgeArticle.id).where(col(KnowledgeArticle.keywords).like(pattern)).limit(limit)
     )
     return [row for row in rows if row is not None]
+
+
+def record_use(session: Session, call_id: int, article_id: int, by: Actor) -> KnowledgeArticle:
+    """The analyst opened an article and followed it with the caller."""
+    from deskcli.errors import NotFound
+    from deskcli.models import EventKind
+    from deskcli.services import events
+    from deskcli.services.calls import get_call
+
+    article = session.get(KnowledgeArticle, article_id)
+    if article is None:
+        raise NotFound(f"knowledge article {article_id} does not exist.")
+    call = get_call(session, call_id)
+    events.record(session, call, EventKind.ARTICLE_USED, by, article_id=article_id, slug=article.slug, title=article.title, step="followed")
+    return article

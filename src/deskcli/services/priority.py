@@ -49,7 +49,7 @@ def impact_level(impact: CallImpact, policy: PriorityPolicy) -> tuple[str, list[
         medium.append("an executive is affected")
     if medium:
         return "medium", medium
-    return "low", ["one person, no wider impact"]
+    return "low", ["no wider impact known"]
 
 
 def derive(impact: CallImpact, urgency: str | None, policy: PriorityPolicy) -> DerivedPriority:
@@ -57,6 +57,6 @@ def derive(impact: CallImpact, urgency: str | None, policy: PriorityPolicy) -> D
     level, facts = impact_level(impact, policy)
     asked = urgency if urgency in ("high", "medium", "low") else "medium"
     priority = policy.matrix[level][asked]
-    said = f"{asked} urgency" + ("" if urgency else " (not asked yet)")
-    reason = f"{level} impact ({', '.join(facts)}) and {said}"
+    said = f"{asked} urgency" if urgency else "urgency not asked yet (medium assumed)"
+    reason = f"{level} impact: {', '.join(facts)}; {said}"
     return DerivedPriority(priority, level, asked, reason)

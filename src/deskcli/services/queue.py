@@ -99,21 +99,7 @@ def perceived_elsewhere(session: Session, analyst_id: int, *, limit: int = 50, o
     return _call_rows(session, query, analyst_id)
 
 
-def promises_due(session: Session, analyst_id: int, *, now: datetime, until: datetime, limit: int = 100) -> list[PromiseRow]:
-    """Pending promises owed by this analyst due before ``until`` (overdue ones first)."""
-    now = as_utc(now)
-    query = (
-        select(Commitment, Call.reference, Customer.name)
-        .join(Call, Call.id == Commitment.call_id)
-        .join(Customer, Customer.id == Call.customer_id)
-        .where(
-            col(Commitment.outcome).is_(None),
-            Commitment.owed_by_id == analyst_id,
-            col(Commitment.due_at) < as_utc(until),
-        )
-        .order_by(col(Commitment.due_at))
-        .limit(limit)
-    )
+def _promise_rows(session: Session, query, now: datetime) -> list[PromiseRow]:  # noqa: ANN001
     return [
         PromiseRow(
             id=commitment.id,
@@ -127,3 +113,24 @@ def promises_due(session: Session, analyst_id: int, *, now: datetime, until: dat
         )
         for commitment, reference, name in session.exec(query).all()
     ]
+
+
+def _pending_query(analyst_id: int):  # noqa: ANN202
+    return (
+        select(Commitment, Call.reference, Customer.name)
+        .join(Call, Call.id == Commitment.call_id)
+        .join(Customer, Customer.id == Call.customer_id)
+        .where(col(Commitment.outcome).is_(None), Commitment.owed_by_id == analyst_id)
+        .order_by(col(Commitment.due_at))
+    )
+
+
+def promises_due(session: Session, analyst_id: int, *, now: datetime, until: datetime, limit: int = 100) -> list[PromiseRow]:
+    """Pending promises owed by this analyst due before ``until`` (overdue ones first)."""
+    query = _pending_query(analyst_id).where(col(Commitment.due_at) < as_utc(until)).limit(limit)
+    return _promise_rows(session, query, as_utc(now))
+
+
+def pending_promises(session: Session, analyst_id: int, *, now: datetime, limit: int = 50, offset: int = 0) -> list[PromiseRow]:
+    """Every unsettled promise this analyst owes, soonest first, one page at a time."""
+    return _promise_rows(session, _pending_query(analyst_id).offset(offset).limit(limit), as_utc(now))

@@ -1,0 +1,159 @@
+"""Stage 5, follow-up: every promise this analyst owes, kept or missed, never forgotten.
+
+Next-contact times, call-backs and follow-up calls, soonest first, overdue ones
+marked. Marking one kept records whether it was on time; a reschedule asks for a
+reason. Lists are paged in SQL.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from deskcli.enums import Stage
+from deskcli.screens.stage import CALL_KEYS, StageScreen
+from deskcli.timefmt import relative, when
+from deskcli.widgets.safe import safe_text
+
+if TYPE_CHECKING:
+    from deskcli.services.callview import CallView
+    from deskcli.services.queue import PromiseRow
+
+PAGE = 50
+
+
+class FollowUpScreen(StageScreen):
+    """The analyst's promises."""
+
+    STAGE = Stage.FOLLOW_UP
+
+    BINDINGS = [
+        Binding("k", "settle(True)", "Kept", id="follow_up.kept"),
+        Binding("m", "settle(False)", "Missed", id="follow_up.missed"),
+        Binding("s", "reschedule", "Reschedule", id="follow_up.reschedule"),
+        Binding("enter", "open_call", "Open call", id="follow_up.open", show=False),
+        Binding("]", "page(1)", "Next page", id="follow_up.next_page", show=False),
+        Binding("[", "page(-1)", "Previous page", id="follow_up.previous_page", show=False),
+        *CALL_KEYS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[PromiseRow] = []
+        self._page = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="follow-up-body"):
+            yield Static("", id="follow-up-status")
+            yield DataTable(id="all-promises", cursor_type="row", zebra_stripes=True)
+            yield Static("k kept · m missed · s reschedule (with a reason) · enter open the call · [ ] pages", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#all-promises", DataTable).add_columns("Due", "", "Call", "Customer", "Kind", "Promise")
+        super().on_mount()
+
+    def load_call(self, view: CallView | None) -> None:
+        self._load()
+
+    def runtime_ready(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="promises", exit_on_error=False)
+    def _load(self) -> None:
+        from deskcli.services import queue
+
+        runtime = self.runtime
+        if runtime is None or runtime.analyst is None:
+            return
+        now = runtime.clock.now()
+        with runtime.store.read() as session:
+            rows = queue.pending_promises(session, runtime.analyst.id, now=now, limit=PAGE, offset=self._page * PAGE)
+        self.app.call_from_thread(self._show, rows, now)
+
+    def _show(self, rows: list[PromiseRow], now) -> None:  # noqa: ANN001
+        runtime = self.runtime
+        assert runtime is not None
+        zone = runtime.settings.zone()
+        self._rows = rows
+        table = self.query_one("#all-promises", DataTable)
+        table.clear()
+        current = self.flow.call_id
+        for row in rows:
+            mark = Text("OVERDUE", style="bold reverse") if row.overdue else Text(relative(row.due_at, now))
+            reference = safe_text(row.reference, style="bold" if row.call_id == current else "")
+            table.add_row(
+                Text(when(row.due_at, zone, now)), mark, reference, safe_text(row.customer),
+                safe_text(row.kind.replace("_", " ")), safe_text(row.description), key=str(row.id),
+            )
+        overdue = sum(1 for row in rows if row.overdue)
+        page = f" (page {self._page + 1})" if self._page else ""
+        self.query_one("#follow-up-status", Static).update(
+            safe_text(f"{len(rows)} promise(s) pending{page}; {overdue} overdue." if rows else "No promises pending. Well kept.")
+        )
+        table.focus()
+
+    def _selected(self) -> PromiseRow | None:
+        table = self.query_one("#all-promises", DataTable)
+        if not self._rows or table.cursor_row < 0 or table.cursor_row >= len(self._rows):
+            return None
+        return self._rows[table.cursor_row]
+
+    def action_settle(self, kept: bool) -> None:
+        """Mark the highlighted promise kept (on time or late) or missed."""
+        row = self._selected()
+        if row is None:
+            return
+
+        def job(runtime):  # noqa: ANN001, ANN202
+            from deskcli.services import commitments
+
+            with runtime.store.write() as session:
+                return commitments.settle(session, row.id, runtime.actor(), kept=kept).outcome
+
+        def done(outcome: str) -> None:
+            self.notify(f"{row.reference}: {outcome.replace('_', ' ')}.", markup=False, timeout=3)
+            self._load()
+            self.desk.check_promises()
+
+        self.flow.write(job, done)
+
+    def action_reschedule(self) -> None:
+        """Move the highlighted promise to a new time, with a reason."""
+        row = self._selected()
+        if row is None:
+            return
+        from deskcli.screens.reschedule import RescheduleScreen
+
+        self.app.push_screen(RescheduleScreen(row.description or row.kind), lambda result: self._rescheduled(row, result))
+
+    def _rescheduled(self, row: PromiseRow, result) -> None:  # noqa: ANN001
+        if result is None:
+            return
+        new_due, reason = result
+
+        def job(runtime):  # noqa: ANN001, ANN202
+            from deskcli.services import commitments
+
+            with runtime.store.write() as session:
+                commitments.reschedule(session, row.id, new_due, runtime.actor(), reason=reason)
+
+        self.flow.write(job, lambda _r: (self._load(), self.desk.check_promises()))
+
+    def action_open_call(self) -> None:
+        """Open the call the highlighted promise belongs to."""
+        row = self._selected()
+        if row is not None and row.call_id != self.flow.call_id:
+            self.flow.open_call(row.call_id)
+
+    def action_page(self, step: int) -> None:
+        """Next or previous page of promises."""
+        if step < 0 and self._page == 0 or step > 0 and len(self._rows) < PAGE:
+            return
+        self._page += step
+        self._load()

@@ -1,0 +1,40 @@
+"""A base for deskcli's dialogs: escape cancels, and they reach the runtime."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+if TYPE_CHECKING:
+    from deskcli.app import DeskApp
+    from deskcli.runtime import Runtime
+    from deskcli.services.timeparse import ParsedTime
+
+R = TypeVar("R")
+
+
+class Dialog(ModalScreen[R]):
+    """A modal dialog; ``escape`` dismisses it with :attr:`CANCEL`."""
+
+    CANCEL: Any = None
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    @property
+    def runtime(self) -> Runtime:
+        """The open runtime (dialogs only open once it exists)."""
+        runtime = cast("DeskApp", self.app).runtime
+        assert runtime is not None
+        return runtime
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.dismiss(self.CANCEL)
+
+    def parse_time(self, text: str) -> ParsedTime:
+        """Read a typed time in the office zone, now."""
+        from deskcli.services.timeparse import parse_when
+
+        runtime = self.runtime
+        return parse_when(text, runtime.clock.now(), runtime.settings.zone())

@@ -1,0 +1,142 @@
+"""The call header shown on every stage screen.
+
+Caller's name with pronunciation, caution flags, reference number, the five stages,
+the live call timer, the hold timer with its warnings, and whatever needs the
+analyst's eye (someone else is working the call, a promise is due). Data comes in
+through :meth:`CallHeader.show`; the widget only reads the clock to tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widget import Widget
+
+from deskcli.enums import Stage
+from deskcli.timefmt import duration, when
+from deskcli.widgets.safe import visible
+
+STAGE_ORDER = (Stage.GREETING, Stage.ASSESSMENT, Stage.RESOLVE, Stage.CLOSE, Stage.FOLLOW_UP)
+_SHORT = {
+    Stage.GREETING: "Greeting",
+    Stage.ASSESSMENT: "Assess",
+    Stage.RESOLVE: "Resolve",
+    Stage.CLOSE: "Close",
+    Stage.FOLLOW_UP: "Follow-up",
+}
+_FLAG_LABELS = {"abusive_history": "ABUSIVE HISTORY"}
+
+
+@dataclass(frozen=True)
+class HeaderData:
+    """What the header shows; built by the screen from the call view."""
+
+    name: str = ""
+    pronunciation: str = ""
+    vip: bool = False
+    flags: tuple[str, ...] = ()
+    reference: str = ""
+    status: str = ""
+    started_at: datetime | None = None
+    talk_ended_at: datetime | None = None
+    hold_started_at: datetime | None = None
+    hold_warnings: Callable[[datetime], tuple[str, ...]] | None = None
+    """Warnings about holds at a given moment (too long, too often, offer a call-back)."""
+    working_it: str = ""
+    """Set when someone other than this analyst is working the call."""
+    next_promise_at: datetime | None = None
+    sla: str = ""
+    """The SLA countdown, once the SLA is known."""
+
+
+class CallHeader(Widget):
+    """Who is calling, which call, which stage, and the clocks."""
+
+    DEFAULT_CSS = """
+    CallHeader {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, now: Callable[[], datetime], zone: Callable[[], ZoneInfo], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = now
+        self._zone = zone
+        self._data = HeaderData()
+        self._stage = Stage.GREETING
+        self._done: set[Stage] = set()
+        self._promises_due = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def show(self, data: HeaderData, stage: Stage, done: set[Stage] | None = None) -> None:
+        """Display another call (or the same call in another state)."""
+        self._data = data
+        self._stage = stage
+        self._done = set(done or ())
+        self.refresh(layout=True)
+
+    def set_promises_due(self, count: int) -> None:
+        """How many of the analyst's promises are due or overdue (any call)."""
+        if count != self._promises_due:
+            self._promises_due = count
+            self.refresh(layout=True)
+
+    def render(self) -> Text:
+        data = self._data
+        now = self._now()
+        text = Text(no_wrap=False, overflow="fold")
+        if data.name:
+            text.append(visible(data.name), style="bold")
+            if data.pronunciation:
+                text.append(f" (say: {visible(data.pronunciation)})", style="italic")
+        elif data.started_at is None:
+            text.append("No call on the line", style="bold")
+        else:
+            text.append("New call: identify the caller", style="bold")
+        if data.vip:
+            text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
+        for flag in data.flags:
+            text.append(f"  ⚠ {_FLAG_LABELS.get(flag, visible(flag).upper())}", style="bold reverse")
+        if data.reference:
+            text.append(f"   {data.reference}", style="bold")
+        if data.status and data.status != "open":
+            text.append(f" ({data.status.replace('_', ' ')})")
+        text.append("\n")
+        for number, stage in enumerate(STAGE_ORDER, start=2):
+            label = f"F{number} {_SHORT[stage]}"
+            if stage == self._stage:
+                text.append(f"[{label}]", style="bold reverse")
+            elif stage in self._done:
+                text.append(f" {label}✓ ")
+            else:
+                text.append(f" {label} ", style="dim")
+        if data.started_at is not None:
+            end = data.talk_ended_at or now
+            text.append(f"  ⏱ {duration(end - data.started_at)}")
+        if data.hold_started_at is not None:
+            text.append(f"  HOLD {duration(now - data.hold_started_at)}", style="bold reverse")
+        if data.sla:
+            text.append(f"  SLA {data.sla}")
+        notes = []
+        if data.working_it:
+            notes.append(f"Being worked by {visible(data.working_it)}: you stay the caller's contact - keep them informed.")
+        if data.hold_warnings is not None:
+            notes.extend(data.hold_warnings(now))
+        if data.next_promise_at is not None:
+            zone = self._zone()
+            overdue = data.next_promise_at < now
+            notes.append(("OVERDUE promise " if overdue else "Next promise ") + when(data.next_promise_at, zone, now))
+        if self._promises_due:
+            notes.append(f"⚑ {self._promises_due} promise(s) due - F6")
+        if notes:
+            text.append("\n")
+            text.append(" · ".join(notes), style="bold")
+        return text
