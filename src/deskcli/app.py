@@ -62,7 +62,7 @@ class DeskApp(App[None]):
         """Why the app could not start, printed by the CLI after the screen is restored."""
         self.flow = CallFlow(self)
         """The call on screen."""
-        self.writer = SerialWriter(self.call_from_thread)
+        self.writer = SerialWriter(self._deliver)
         """Every database write of the console, in order, off the UI thread."""
         self.autosaver = NotesAutosaver(self.writer, self._save_notes, on_saved=self._notes_saved, on_error=self.report_error)
         """Saves notes as they are typed."""
@@ -158,6 +158,17 @@ class DeskApp(App[None]):
             self.call_from_thread(self.flow.start_new_call, self.options.caller_id)
 
     # --- writes, notes, errors ----------------------------------------------------------
+
+    def _deliver(self, callback: Callable[..., object], value: object) -> None:
+        """Run a writer callback on the UI thread; its own errors are reported, not lost."""
+        self.call_from_thread(self._run_callback, callback, value)
+
+    def _run_callback(self, callback: Callable[..., object], value: object) -> None:
+        try:
+            callback(value)
+        except Exception as error:  # noqa: BLE001 - shown to the analyst and logged
+            self.log.error("callback failed", callback=repr(callback), error=repr(error))
+            self.report_error(error)
 
     def _save_notes(self, call_id: int, text: str) -> None:
         """Runs on the writer thread (see :class:`NotesAutosaver`)."""

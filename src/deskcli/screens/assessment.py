@@ -42,6 +42,7 @@ class AssessmentScreen(StageScreen):
 
     BINDINGS = [
         Binding("ctrl+t", "toggle_complaint", "Complaint", id="assessment.complaint", priority=True, tooltip="Log this call as a complaint"),
+        Binding("ctrl+n", "focus_notes", "Notes", id="assessment.notes", priority=True),
         Binding("ctrl+f", "focus_suggestions", "Known fixes", id="assessment.suggestions", priority=True),
         Binding("ctrl+s", "save_now", "Save", id="assessment.save", priority=True),
         *CALL_KEYS,
@@ -335,9 +336,15 @@ class AssessmentScreen(StageScreen):
         for article in found:
             label = Text(("✓ " if article.id == used else "") + visible(article.title))
             options.add_option(Option(label, id=str(article.id)))
-        if not found and has_summary:
+        if found:
+            options.highlighted = 0
+        elif has_summary:
             options.add_option(Option(Text("No known fix matches: consider escalating.", style="italic"), disabled=True))
         self._show_derived()
+
+    def action_focus_notes(self) -> None:
+        """Jump to the notes."""
+        self.query_one("#notes", TextArea).focus()
 
     def action_focus_suggestions(self) -> None:
         """Jump to the known fixes."""

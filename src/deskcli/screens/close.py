@@ -39,6 +39,7 @@ class CloseScreen(StageScreen):
     def __init__(self) -> None:
         super().__init__()
         self._call_id: int | None = None
+        self._summary_loaded = ""
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="close-body"):
@@ -77,6 +78,7 @@ class CloseScreen(StageScreen):
             for button in self.query_one(radio_set, RadioSet).query(RadioButton):
                 button.value = False
         self.query_one("#comment", Input).value = ""
+        self._summary_loaded = ""
         self.query_one("#summary", TextArea).load_text("")
         self.query_one("#prevention", TextArea).load_text("")
         self.query_one("#close-status", Static).update("")
@@ -88,9 +90,15 @@ class CloseScreen(StageScreen):
         call = view.call
         runtime = self.runtime
         assert runtime is not None
+        summary = self.query_one("#summary", TextArea)
+        if self._call_id == call.id and summary.text == self._summary_loaded and call.resolution != self._summary_loaded:
+            # The resolution changed on record and the analyst has not edited the summary here.
+            self._summary_loaded = call.resolution
+            summary.load_text(call.resolution)
         if self._call_id != call.id:
             self._call_id = call.id
-            self.query_one("#summary", TextArea).load_text(call.resolution)
+            self._summary_loaded = call.resolution
+            summary.load_text(call.resolution)
             self.query_one("#prevention", TextArea).load_text(call.prevention_note)
             from deskcli.services.followup import default_follow_up
 

@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Select, SelectionList, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from deskcli.enums import EscalationType, Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
@@ -47,43 +47,44 @@ class ResolveScreen(StageScreen):
         super().__init__()
         self._call_id: int | None = None
         self._triggers: list[TriggerResult] = []
-        self._handoff_edited = False
+        self._handoff_composed = ""
         self._filling = False
+        self._pane = "resolve"
+        self._pane_chosen = False
 
     def compose_body(self) -> ComposeResult:
-        with TabbedContent(id="resolve-tabs"):
-            with TabPane("Resolve now (ctrl+r)", id="resolve"):
-                with VerticalScroll():
-                    yield Static("", id="article-linked")
-                    yield Label("Resolution: what fixed it")
-                    yield TextArea(id="resolution", compact=True, classes="short")
-                    yield Label("Instructions given to the caller")
-                    yield TextArea(id="instructions", compact=True, classes="short")
-                    yield Static("ctrl+s records the resolution; then F5 to close with the customer's agreement.", classes="dialog-help")
-            with TabPane("Escalate (ctrl+t)", id="escalate"):
-                with VerticalScroll():
-                    yield PromptPanel(id="escalate-prompts")
-                    yield Label("Escalation triggers (space to tick what the caller told you)")
-                    yield SelectionList[str](id="triggers")
-                    yield Static("", id="proposal")
-                    with Horizontal(classes="field-row"):
-                        yield Select([], prompt="Route", id="route", compact=True)
-                        yield Select([], prompt="Tier", id="tier", compact=True)
-                        yield Select([(t.value.title(), t.value) for t in EscalationType], prompt="Type", id="type", compact=True)
-                    with Horizontal(classes="field"):
-                        yield Label("Receiver", classes="field-label")
-                        yield Input(id="receiver", compact=True)
-                    yield Label("Hand-off: pass on as much detail as possible")
-                    yield TextArea(id="handoff", compact=True, classes="tall")
-                    with Horizontal(classes="field"):
-                        yield Label("Time to fix", classes="field-label")
-                        yield Input(id="time-to-fix", compact=True, placeholder="the receiver's estimate, e.g. 4 hours")
-                    with Horizontal(classes="field"):
-                        yield Label("Call-back pref.", classes="field-label")
-                        yield Input(id="callback-pref", compact=True, placeholder="when the caller prefers a call (e.g. after 2pm)")
-                    with Vertical(classes="field-stack"):
-                        yield Label("Next contact told to the caller (15:05, tomorrow 10am, +2h)")
-                        yield TimeField(self._parse, id="next-contact")
+        yield Static("", id="panes")
+        with VerticalScroll(id="resolve-body"):
+            with Vertical(id="pane-resolve"):
+                yield Static("", id="article-linked")
+                yield Label("Resolution: what fixed it")
+                yield TextArea(id="resolution", compact=True, classes="short")
+                yield Label("Instructions given to the caller")
+                yield TextArea(id="instructions", compact=True, classes="short")
+                yield Static("ctrl+s records the resolution; then F5 to close with the customer's agreement.", classes="dialog-help")
+            with Vertical(id="pane-escalate", classes="hidden"):
+                yield PromptPanel(id="escalate-prompts")
+                yield Label("Escalation triggers (space to tick what the caller told you)")
+                yield SelectionList[str](id="triggers")
+                yield Static("", id="proposal")
+                with Horizontal(classes="field-row"):
+                    yield Select([], prompt="Route", id="route", compact=True)
+                    yield Select([], prompt="Tier", id="tier", compact=True)
+                    yield Select([(t.value.title(), t.value) for t in EscalationType], prompt="Type", id="type", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("Receiver", classes="field-label")
+                    yield Input(id="receiver", compact=True)
+                yield Label("Hand-off: pass on as much detail as possible")
+                yield TextArea(id="handoff", compact=True, classes="tall")
+                with Horizontal(classes="field"):
+                    yield Label("Time to fix", classes="field-label")
+                    yield Input(id="time-to-fix", compact=True, placeholder="the receiver's estimate, e.g. 4 hours")
+                with Horizontal(classes="field"):
+                    yield Label("Call-back pref.", classes="field-label")
+                    yield Input(id="callback-pref", compact=True, placeholder="when the caller prefers a call (e.g. after 2pm)")
+                with Vertical(classes="field-stack"):
+                    yield Label("Next contact told to the caller (15:05, tomorrow 10am, +2h)")
+                    yield TimeField(self._parse, id="next-contact")
 
     def _parse(self, text: str) -> ParsedTime:
         from deskcli.services.timeparse import parse_when
@@ -101,7 +102,8 @@ class ResolveScreen(StageScreen):
 
     def reset_for_new_call(self) -> None:
         self._call_id = None
-        self._handoff_edited = False
+        self._handoff_composed = ""
+        self._pane_chosen = False
         self._filling = True
         try:
             for area in ("#resolution", "#instructions", "#handoff"):
@@ -127,16 +129,16 @@ class ResolveScreen(StageScreen):
                 self.query_one("#instructions", TextArea).load_text(call.instructions)
                 self.query_one("#callback-pref", Input).value = call.callback_preference
             self._show_triggers(view, keep_ticks=not first)
-            if not self._handoff_edited:
-                self._compose_handoff(view)
+            self._compose_handoff(view)
         finally:
             self._filling = False
         article = self.flow.article_id or call.article_id
         self.query_one("#article-linked", Static).update(
             safe_text(f"Known fix used: article {article} (linked when you record the resolution)") if article else ""
         )
-        if first:
-            self.query_one("#resolve-tabs", TabbedContent).active = "escalate" if any(t.holds for t in self._triggers) else "resolve"
+        if not self._pane_chosen:
+            # Follow the triggers until the analyst picks a pane themselves.
+            self._set_pane("escalate" if any(t.holds for t in self._triggers) else "resolve")
 
     def _show_triggers(self, view: CallView, *, keep_ticks: bool) -> None:
         from deskcli.services import prompts, triggers
@@ -215,41 +217,52 @@ class ResolveScreen(StageScreen):
             if tier is not None:
                 self.query_one("#receiver", Input).value = tier.receiver
 
-    @on(SelectionList.SelectedChanged, "#triggers")
+    @on(SelectionList.SelectionToggled, "#triggers")
     def _ticks_changed(self) -> None:
+        """The analyst ticked or unticked a trigger (programmatic changes do not come here)."""
         view = self.flow.view
-        if self._filling or view is None:
+        if self._filling or view is None or not self.is_current:
             return
         self._filling = True
         try:
             self._show_triggers(view, keep_ticks=True)
-            if not self._handoff_edited:
-                self._compose_handoff(view)
+            self._compose_handoff(view)
         finally:
             self._filling = False
 
     def _compose_handoff(self, view: CallView) -> None:
+        """Write the hand-off from the call, unless the analyst has edited it."""
         from deskcli.services import handoff
 
-        self.query_one("#handoff", TextArea).load_text(handoff.compose(view, self._triggers))
-
-    @on(TextArea.Changed, "#handoff")
-    def _handoff_typed(self) -> None:
-        if not self._filling:
-            self._handoff_edited = True
+        area = self.query_one("#handoff", TextArea)
+        if area.text != self._handoff_composed:
+            return  # edited by the analyst: theirs now
+        self._handoff_composed = handoff.compose(view, self._triggers)
+        area.load_text(self._handoff_composed)
 
     # --- actions ---------------------------------------------------------------------------
 
     def action_pane(self, pane: str) -> None:
         """Show the resolve or the escalate pane."""
-        self.query_one("#resolve-tabs", TabbedContent).active = pane
+        self._pane_chosen = True
+        self._set_pane(pane)
         self.query_one("#resolution" if pane == "resolve" else "#triggers").focus()
+
+    def _set_pane(self, pane: str) -> None:
+        self._pane = pane
+        self.query_one("#pane-resolve").set_class(pane != "resolve", "hidden")
+        self.query_one("#pane-escalate").set_class(pane != "escalate", "hidden")
+        tabs = Text()
+        for key, label in (("resolve", "Resolve now (ctrl+r)"), ("escalate", "Escalate (ctrl+t)")):
+            tabs.append(f" {label} ", style="bold reverse" if key == pane else "dim")
+            tabs.append("  ")
+        self.query_one("#panes", Static).update(tabs)
 
     def action_save(self) -> None:
         """Record the resolution, or escalate, depending on the pane shown."""
         if self._need_call() is None:
             return
-        if self.query_one("#resolve-tabs", TabbedContent).active == "resolve":
+        if self._pane == "resolve":
             self._resolve()
         else:
             self._escalate()
@@ -268,7 +281,7 @@ class ResolveScreen(StageScreen):
 
         def done(_result: object) -> None:
             self.notify("Resolution recorded. Now ask the customer if they agree to close.", timeout=4)
-            self.flow.go(Stage.CLOSE)
+            self.flow.refresh(then=lambda: self.flow.go(Stage.CLOSE))
 
         self.flow.write(job, done)
 

@@ -79,7 +79,9 @@ class StageScreen(DeskScreen):
         return runtime.settings.zone() if runtime else ZoneInfo("UTC")
 
     def on_screen_resume(self) -> None:
-        self.sync()
+        # After the refresh: on a screen's first showing, nested containers (tabs) are
+        # still mounting their children when it resumes.
+        self.call_after_refresh(self.sync)
 
     def sync(self) -> None:
         """Bring the screen in step with the call: clear it for a new call, then fill it."""
