@@ -46,9 +46,9 @@ class AbuseScreen(Dialog[None]):
             yield Static("Say:", classes="section-title")
             yield Static("", id="abuse-line", classes="say-this")
             with Vertical(id="abuse-act", classes="hidden"):
-                with RadioSet(id="ending"):
-                    yield RadioButton("Transfer to a manager", value=True, id="transfer")
-                    yield RadioButton("Disconnect", id="disconnect")
+                with RadioSet(id="ending", compact=True):
+                    yield RadioButton("Transfer to a manager", value=True, id="transfer", compact=True)
+                    yield RadioButton("Disconnect", id="disconnect", compact=True)
                 yield Label("Manager you filled in")
                 yield Input(id="manager", placeholder="e.g. Priya Shah, help desk manager", compact=True)
                 yield Label("What you told them")

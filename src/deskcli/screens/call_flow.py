@@ -197,7 +197,7 @@ class CallFlow:
 
         def moved(skipped: list[str]) -> None:
             if skipped:
-                self.app.notify("Skipped: " + "; ".join(skipped) + " (recorded).", markup=False, timeout=6)
+                self.app.notify("Skipped: " + "; ".join(skipped) + " (recorded).", markup=False, timeout=4)
             self.refresh()
 
         self.write(job, moved)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from deskcli.services.callview import CallView
     from deskcli.services.timeparse import ParsedTime
 
-SATISFACTION = ("1 very poor", "2 poor", "3 fair", "4 good", "5 very good")
+SATISFACTION = ("1", "2", "3", "4", "5")
 
 
 class CloseScreen(StageScreen):
@@ -46,13 +46,13 @@ class CloseScreen(StageScreen):
             yield PromptPanel(id="close-prompts")
             yield Static("", id="close-status", classes="error")
             yield Label("Does the customer agree the call can be closed? (ask them)")
-            with RadioSet(id="agreement"):
-                yield RadioButton("Yes, they agree it can be closed", id="agreed")
-                yield RadioButton("No, or not yet: keep it open awaiting their confirmation", id="declined")
-            yield Label("Satisfaction, as the caller says it")
-            with RadioSet(id="satisfaction", classes="horizontal"):
+            with RadioSet(id="agreement", compact=True):
+                yield RadioButton("Yes, they agree it can be closed", id="agreed", compact=True)
+                yield RadioButton("No, or not yet: keep it open awaiting their confirmation", id="declined", compact=True)
+            yield Label("Satisfaction, as the caller says it (1 very poor - 5 very good)")
+            with RadioSet(id="satisfaction", classes="horizontal", compact=True):
                 for index, label in enumerate(SATISFACTION, start=1):
-                    yield RadioButton(label, id=f"sat-{index}")
+                    yield RadioButton(label, id=f"sat-{index}", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Comment", classes="field-label")
                 yield Input(id="comment", compact=True, placeholder="in the caller's words")

@@ -69,6 +69,7 @@ class GreetingScreen(StageScreen):
                 yield OptionList(id="matches")
                 with VerticalScroll(id="card-pane"):
                     yield Static("", id="card")
+                    yield Static("", id="steps")
             with Vertical(id="new-customer", classes="hidden form"):
                 yield Static("New customer - ctrl+s to add", classes="section-title")
                 for key, label, hint in NEW_CUSTOMER_FIELDS:
@@ -93,6 +94,7 @@ class GreetingScreen(StageScreen):
         self.query_one("#lookup", Input).value = ""
         self.query_one("#matches", OptionList).clear_options()
         self.query_one("#card", Static).update("")
+        self.query_one("#steps", Static).update("")
         for key, _label, _hint in NEW_CUSTOMER_FIELDS:
             self.query_one(f"#new-{key}", Input).value = ""
         self.query_one("#new-vip", Checkbox).value = False
@@ -135,12 +137,28 @@ class GreetingScreen(StageScreen):
     def load_call(self, view: CallView | None) -> None:
         if view is None:
             return
+        self._show_steps(view)
         if self.query_one("#confirm").has_class("hidden"):
             self._set_mode("identified")
             customer = view.customer
             self.query_one("#confirm-spelling", Input).value = customer.name_spelling
             self.query_one("#confirm-pronunciation", Input).value = customer.pronunciation
         self._load_card(view.customer.id)
+
+    def _show_steps(self, view: CallView) -> None:
+        """The greeting's script steps, ticked as they are done."""
+        from deskcli.services import script
+
+        keys = {"name spelling and pronunciation confirmed": "ctrl+s", "call acknowledged (reference given)": "ctrl+r / ctrl+l"}
+        text = Text("\nThe greeting, step by step\n", style="bold")
+        for step in script.steps(view):
+            if step.stage != Stage.GREETING:
+                continue
+            mark = "✓" if step.done else "·"
+            hint = "" if step.done or step.label not in keys else f"  ({keys[step.label]})"
+            text.append(f" {mark} {step.label}{hint}\n", style="" if step.done else "bold")
+        text.append(f" · then F3: assess the problem (reference {view.call.reference})\n")
+        self.query_one("#steps", Static).update(text)
 
     # --- lookup as you type ---------------------------------------------------------
 
@@ -307,7 +325,7 @@ class GreetingScreen(StageScreen):
 
     def _call_created(self, call_id: int) -> None:
         self.flow.set_call(call_id)
-        self.notify("Call logged: give the caller the reference number (ctrl+r when done).", timeout=5)
+        self.notify("Call logged: give the caller the reference number (ctrl+r when done).", timeout=3)
 
     def action_new_customer(self) -> None:
         """Add the caller as a new customer, here and now."""
@@ -368,7 +386,7 @@ class GreetingScreen(StageScreen):
             with runtime.store.write() as session:
                 calls.confirm_name(session, call_id, runtime.actor(), spelling=spelling, pronunciation=pronunciation)
 
-        self.flow.write(job, lambda _r: (self.notify("Name confirmed. Use it throughout the call.", timeout=3), self.flow.refresh()))
+        self.flow.write(job, lambda _r: (self.notify("Name confirmed. Use it throughout the call.", timeout=2), self.flow.refresh()))
 
     # --- acknowledgement ---------------------------------------------------------------
 
@@ -384,7 +402,7 @@ class GreetingScreen(StageScreen):
             with runtime.store.write() as session:
                 return calls.acknowledge(session, call_id, AckMethod.VERBAL, runtime.actor()).reference
 
-        self.flow.write(job, lambda ref: (self.notify(f"Acknowledged verbally: {ref}.", timeout=3), self.flow.refresh()))
+        self.flow.write(job, lambda ref: (self.notify(f"Acknowledged verbally: {ref}.", timeout=2), self.flow.refresh()))
 
     def action_ack_email(self) -> None:
         """E-mail the acknowledgement (reference, summary, next contact)."""

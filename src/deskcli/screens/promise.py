@@ -23,9 +23,9 @@ class PromiseScreen(Dialog[tuple[CommitmentKind, datetime, str] | None]):
         with Vertical(classes="dialog"):
             yield Static("A promise to the caller", classes="dialog-title")
             yield Static("Do not promise what you may not be able to keep.", classes="dialog-help")
-            with RadioSet(id="kind"):
-                yield RadioButton("Call-back (instead of holding)", value=True, id="callback")
-                yield RadioButton("Other promise", id="promise")
+            with RadioSet(id="kind", compact=True):
+                yield RadioButton("Call-back (instead of holding)", value=True, id="callback", compact=True)
+                yield RadioButton("Other promise", id="promise", compact=True)
             yield Label("When")
             yield TimeField(self.parse_time, placeholder="e.g. 15:05, +30 min, tomorrow 10am", id="due")
             yield Label("What was promised")

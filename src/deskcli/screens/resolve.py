@@ -63,7 +63,6 @@ class ResolveScreen(StageScreen):
                 yield TextArea(id="instructions", compact=True, classes="short")
                 yield Static("ctrl+s records the resolution; then F5 to close with the customer's agreement.", classes="dialog-help")
             with Vertical(id="pane-escalate", classes="hidden"):
-                yield PromptPanel(id="escalate-prompts")
                 yield Label("Escalation triggers (space to tick what the caller told you)")
                 yield SelectionList[str](id="triggers")
                 yield Static("", id="proposal")
@@ -85,6 +84,7 @@ class ResolveScreen(StageScreen):
                 with Vertical(classes="field-stack"):
                     yield Label("Next contact told to the caller (15:05, tomorrow 10am, +2h)")
                     yield TimeField(self._parse, id="next-contact")
+                yield PromptPanel(id="escalate-prompts")
 
     def _parse(self, text: str) -> ParsedTime:
         from deskcli.services.timeparse import parse_when
@@ -154,11 +154,11 @@ class ResolveScreen(StageScreen):
             label = Text(result.label, style="bold" if result.holds else "")
             if result.holds:
                 label.append(f": {visible(result.because)}")
-            elif result.source == "computed":
-                label.append(" (not shown by the call's data)", style="dim")
             selection.add_option((label, result.key, result.holds))
         situations = {"escalating"} | ({"escalate_suggested"} if any(t.holds for t in self._triggers) else set())
-        self.query_one("#escalate-prompts", PromptPanel).show(prompts.applicable(runtime.policies.prompts, situations))
+        # Only the escalation advice here: the general prompts are on the assessment screen.
+        shown = [p for p in prompts.applicable(runtime.policies.prompts, situations) if p.when in situations]
+        self.query_one("#escalate-prompts", PromptPanel).show(shown)
         self._propose()
 
     def _propose(self) -> None:

@@ -120,7 +120,7 @@ class CallHeader(Widget):
                 text.append(f" {label} ", style="dim")
         if data.started_at is not None:
             end = data.talk_ended_at or now
-            text.append(f"  ⏱ {duration(end - data.started_at)}")
+            text.append(f"  call {duration(end - data.started_at)}")
         if data.hold_started_at is not None:
             text.append(f"  HOLD {duration(now - data.hold_started_at)}", style="bold reverse")
         if data.sla:

@@ -1,0 +1,415 @@
+"""Follow-up scheduling, promise reminders, the home queue, the greeting, the hand-off and prompts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deskcli.models import AnalystBase, CommitmentKind, CustomerCreate
+from deskcli.services import analysts, callview, calls, commitments, customers, escalations, greeting, handoff, prompts, queue, reminders
+from deskcli.services.actor import Actor
+from deskcli.services.escalations import EscalationRequest
+from deskcli.services.followup import default_follow_up
+from deskcli.services.policy import FollowUpPolicy, GreetingPolicy
+from deskcli.services.queue import PromiseRow
+from deskcli.services.triggers import evaluate
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+# --- default follow-up ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("now", "expected", "why"),
+    [
+        (utc(2026, 3, 10, 14, 0), utc(2026, 3, 11, 10, 0), "Tuesday -> Wednesday"),
+        (utc(2026, 3, 10, 8, 0), utc(2026, 3, 11, 10, 0), "Tuesday morning -> still Wednesday"),
+        (utc(2026, 3, 12, 16, 0), utc(2026, 3, 13, 10, 0), "Thursday -> Friday"),
+        (utc(2026, 3, 13, 9, 0), utc(2026, 3, 16, 10, 0), "Friday -> Monday"),
+        (utc(2026, 3, 14, 12, 0), utc(2026, 3, 16, 10, 0), "Saturday -> Monday"),
+        (utc(2026, 3, 15, 12, 0), utc(2026, 3, 16, 10, 0), "Sunday -> Monday"),
+    ],
+)
+def test_follow_up_is_the_next_business_day_at_ten(policies, now, expected, why):
+    """The shipped policy: one business day later at 10:00 London time, skipping weekends."""
+    assert default_follow_up(now, LONDON, policies.call_handling.follow_up) == expected, why
+
+
+def test_follow_up_across_the_change_to_summer_time(policies):
+    """Friday 27 March → Monday 30 March 10:00 BST, which is 09:00 UTC (the day before it is 10:00 UTC)."""
+    policy = policies.call_handling.follow_up
+    assert default_follow_up(utc(2026, 3, 26, 12, 0), LONDON, policy) == utc(2026, 3, 27, 10, 0)
+    assert default_follow_up(utc(2026, 3, 27, 12, 0), LONDON, policy) == utc(2026, 3, 30, 9, 0)
+
+
+def test_follow_up_uses_the_local_date(policies):
+    """At 23:30 UTC on a summer Tuesday it is already Wednesday in London: the follow-up is Thursday."""
+    assert default_follow_up(utc(2026, 6, 9, 23, 30), LONDON, policies.call_handling.follow_up) == utc(2026, 6, 11, 9, 0)
+
+
+def test_zero_business_days_is_today_if_ten_oclock_is_still_ahead():
+    """With 0 business days a call before 10:00 on a weekday is followed up the same day."""
+    policy = FollowUpPolicy(business_days_after=0, at=time(10, 0))
+    assert default_follow_up(utc(2026, 3, 10, 8, 0), LONDON, policy) == utc(2026, 3, 10, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (utc(2026, 3, 10, 14, 0), utc(2026, 3, 11, 10, 0)),
+        (utc(2026, 3, 10, 10, 0), utc(2026, 3, 11, 10, 0)),
+        (utc(2026, 3, 13, 14, 0), utc(2026, 3, 16, 10, 0)),
+        (utc(2026, 3, 14, 9, 0), utc(2026, 3, 16, 10, 0)),
+    ],
+)
+def test_zero_business_days_after_ten_is_the_next_business_day(now, expected):
+    """With 0 business days a call at or after 10:00 (or on a weekend) goes to the next business day."""
+    policy = FollowUpPolicy(business_days_after=0, at=time(10, 0))
+    assert default_follow_up(now, LONDON, policy) == expected
+
+
+def test_several_business_days_skip_the_weekend():
+    """Two business days after a Friday is Tuesday, at the policy time."""
+    policy = FollowUpPolicy(business_days_after=2, at=time(15, 30))
+    assert default_follow_up(utc(2026, 3, 13, 12, 0), LONDON, policy) == utc(2026, 3, 17, 15, 30)
+
+
+def test_follow_up_is_always_in_the_future(policies):
+    """Whatever the moment, the follow-up is after it and on a weekday at 10:00 local."""
+    start = utc(2026, 3, 1, 0, 0)
+    for hours in range(0, 24 * 60, 7):
+        now = start + timedelta(hours=hours)
+        due = default_follow_up(now, LONDON, policies.call_handling.follow_up)
+        local = due.astimezone(LONDON)
+        assert due > now and local.weekday() < 5 and local.time() == time(10, 0)
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+NOW = utc(2026, 3, 10, 14, 0)
+AHEAD = timedelta(minutes=10)
+
+
+def row(promise_id: int, due_at: datetime) -> PromiseRow:
+    return PromiseRow(promise_id, 1, "HD-000001", "Siobhan O'Neill", "promise", "Ring back", due_at, due_at < NOW)
+
+
+def phases(found) -> list[tuple[int, str]]:
+    return [(r.promise.id, r.phase) for r in found]
+
+
+def test_soon_is_announced_once_within_the_notice_period():
+    """A promise due in 10 minutes is 'soon', announced once; one due in 11 minutes not yet."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(1, NOW + timedelta(minutes=10)), row(2, NOW + timedelta(minutes=11))]
+    assert phases(reminders.reminders(rows, NOW, AHEAD, announced)) == [(1, "soon")]
+    assert reminders.reminders(rows, NOW + timedelta(seconds=15), AHEAD, announced) == []
+    assert announced == {(1, "soon")}
+
+
+def test_due_is_announced_once_after_soon():
+    """When the time comes, the same promise is announced 'due', once."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(1, NOW + timedelta(minutes=5))]
+    assert phases(reminders.reminders(rows, NOW, AHEAD, announced)) == [(1, "soon")]
+    assert phases(reminders.reminders(rows, NOW + timedelta(minutes=5), AHEAD, announced)) == [(1, "due")]
+    assert reminders.reminders(rows, NOW + timedelta(minutes=30), AHEAD, announced) == []
+
+
+def test_an_overdue_promise_is_announced_due_without_a_soon():
+    """A promise first seen overdue gets only 'due'."""
+    announced: set[tuple[int, str]] = set()
+    assert phases(reminders.reminders([row(7, NOW - timedelta(hours=1))], NOW, AHEAD, announced)) == [(7, "due")]
+
+
+def test_never_soon_after_due():
+    """Once 'due' was announced, a later 'soon' (e.g. the clock set back) is not announced."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(3, NOW)]
+    assert phases(reminders.reminders(rows, NOW, AHEAD, announced)) == [(3, "due")]
+    assert reminders.reminders(rows, NOW - timedelta(minutes=5), AHEAD, announced) == []
+
+
+def test_each_promise_is_announced_separately():
+    """Several promises each get their own announcement, in the order given."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(1, NOW - timedelta(minutes=1)), row(2, NOW + timedelta(minutes=2)), row(3, NOW + timedelta(hours=2))]
+    assert phases(reminders.reminders(rows, NOW, AHEAD, announced)) == [(1, "due"), (2, "soon")]
+
+
+def test_due_count_counts_due_and_overdue():
+    """due_count counts promises due now or earlier."""
+    rows = [row(1, NOW - timedelta(hours=1)), row(2, NOW), row(3, NOW + timedelta(seconds=1))]
+    assert reminders.due_count(rows, NOW) == 2
+    assert reminders.due_count([], NOW) == 0
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+@pytest.fixture
+def colleague(store, clock) -> Actor:
+    """Bob Lee, another analyst on the same database."""
+    with store.write() as session:
+        bob = analysts.ensure_analyst(session, AnalystBase(handle="blee", name="Bob Lee", department="Help Desk"), Actor(None, clock))
+    return Actor(bob.id, clock)
+
+
+def new_call(store, actor, customer_id, summary: str = "") -> int:
+    with store.write() as session:
+        call = calls.create_call(session, customer_id, actor)
+        if summary:
+            calls.update_assessment(session, call.id, actor, summary=summary)
+        return call.id
+
+
+def test_my_open_calls_are_mine_and_open_newest_first(store, actor, colleague, clock, customer_id):
+    """Only open calls this analyst works are listed, newest first; closed and others' calls are not."""
+    older = new_call(store, actor, customer_id, "printer")
+    clock.advance(timedelta(minutes=5))
+    newer = new_call(store, actor, customer_id, "vpn")
+    closed = new_call(store, actor, customer_id)
+    with store.write() as session:
+        calls.resolve(session, closed, actor, resolution="done")
+        calls.record_agreement(session, closed, actor, agreed=True)
+        calls.close_call(session, closed, actor)
+    new_call(store, colleague, customer_id)
+    with store.read() as session:
+        rows = queue.my_open_calls(session, actor.analyst_id)
+    assert [r.id for r in rows] == [newer, older]
+    assert rows[0].customer == "Siobhan O'Neill" and rows[0].summary == "vpn" and rows[0].reference == "HD-000002"
+    assert not rows[0].owners_differ
+
+
+def test_after_escalation_the_call_moves_from_mine_to_elsewhere(store, actor, clock, customer_id, policies):
+    """Escalated away, the call leaves my open calls and shows as perceived mine but worked elsewhere."""
+    call_id = new_call(store, actor, customer_id)
+    with store.read() as session:
+        assert [r.id for r in queue.my_open_calls(session, actor.analyst_id)] == [call_id]
+        assert queue.perceived_elsewhere(session, actor.analyst_id) == []
+    with store.write() as session:
+        escalations.escalate(
+            session, call_id,
+            EscalationRequest(route="technical_experts", handoff="VPN down for the floor", next_contact_at=clock.now() + timedelta(hours=2)),
+            actor, policy=policies.escalation,
+        )
+    with store.read() as session:
+        assert queue.my_open_calls(session, actor.analyst_id) == []
+        elsewhere = queue.perceived_elsewhere(session, actor.analyst_id)
+    assert [r.id for r in elsewhere] == [call_id]
+    assert elsewhere[0].actual_owner == "Second-line technical team"
+    assert elsewhere[0].owners_differ and elsewhere[0].status == "escalated"
+
+
+def test_escalated_to_a_colleague_shows_in_their_calls_and_my_elsewhere(store, actor, colleague, clock, customer_id, policies):
+    """Escalated to another analyst: it is their open call, and still perceived mine."""
+    call_id = new_call(store, actor, customer_id)
+    with store.write() as session:
+        escalations.escalate(
+            session, call_id,
+            EscalationRequest(
+                route="senior_staff", handoff="wants a manager", next_contact_at=clock.now() + timedelta(hours=1),
+                receiver="Bob Lee", receiver_analyst_id=colleague.analyst_id,
+            ),
+            actor, policy=policies.escalation,
+        )
+    with store.read() as session:
+        assert [r.id for r in queue.my_open_calls(session, colleague.analyst_id)] == [call_id]
+        assert [r.id for r in queue.perceived_elsewhere(session, actor.analyst_id)] == [call_id]
+        assert queue.perceived_elsewhere(session, colleague.analyst_id) == []
+
+
+def test_queue_lists_page_with_limit_and_offset(store, actor, clock, customer_id):
+    """my_open_calls returns one page at a time."""
+    ids = []
+    for _ in range(5):
+        ids.append(new_call(store, actor, customer_id))
+        clock.advance(timedelta(minutes=1))
+    with store.read() as session:
+        first = queue.my_open_calls(session, actor.analyst_id, limit=2)
+        second = queue.my_open_calls(session, actor.analyst_id, limit=2, offset=2)
+        last = queue.my_open_calls(session, actor.analyst_id, limit=2, offset=4)
+    assert [r.id for r in first + second + last] == ids[::-1]
+
+
+def make_promise(store, actor, call_id, due, description="Ring back") -> int:
+    with store.write() as session:
+        return commitments.make_commitment(session, call_id, CommitmentKind.PROMISE, due, actor, description=description).id
+
+
+def test_promises_due_flags_overdue_and_respects_the_horizon(store, actor, clock, customer_id):
+    """Promises due before ``until`` are listed soonest first, overdue ones flagged; later ones are not."""
+    call_id = new_call(store, actor, customer_id)
+    overdue = make_promise(store, actor, call_id, clock.now() + timedelta(minutes=10), "overdue")
+    soon = make_promise(store, actor, call_id, clock.now() + timedelta(minutes=50), "soon")
+    make_promise(store, actor, call_id, clock.now() + timedelta(hours=3), "later")
+    clock.advance(timedelta(minutes=30))
+    with store.read() as session:
+        rows = queue.promises_due(session, actor.analyst_id, now=clock.now(), until=clock.now() + timedelta(hours=1))
+    assert [(r.id, r.overdue) for r in rows] == [(overdue, True), (soon, False)]
+    assert rows[0].reference == "HD-000001" and rows[0].customer == "Siobhan O'Neill" and rows[0].description == "overdue"
+
+
+def test_promises_due_leaves_out_settled_and_others_promises(store, actor, colleague, clock, customer_id):
+    """Settled promises and promises owed by someone else are not listed."""
+    mine = new_call(store, actor, customer_id)
+    theirs = new_call(store, colleague, customer_id)
+    kept = make_promise(store, actor, mine, clock.now() + timedelta(minutes=10))
+    pending = make_promise(store, actor, mine, clock.now() + timedelta(minutes=20))
+    make_promise(store, colleague, theirs, clock.now() + timedelta(minutes=15))
+    with store.write() as session:
+        commitments.settle(session, kept, actor, kept=True)
+    with store.read() as session:
+        rows = queue.promises_due(session, actor.analyst_id, now=clock.now(), until=clock.now() + timedelta(days=1))
+    assert [r.id for r in rows] == [pending]
+
+
+def test_pending_promises_page_soonest_first(store, actor, clock, customer_id):
+    """pending_promises lists every unsettled promise, soonest first, a page at a time."""
+    call_id = new_call(store, actor, customer_id)
+    ids = [make_promise(store, actor, call_id, clock.now() + timedelta(hours=h)) for h in (5, 1, 4, 2, 3)]
+    by_due = [ids[1], ids[3], ids[4], ids[2], ids[0]]
+    with store.read() as session:
+        pages = [queue.pending_promises(session, actor.analyst_id, now=clock.now(), limit=2, offset=o) for o in (0, 2, 4, 6)]
+    assert [[r.id for r in page] for page in pages] == [by_due[:2], by_due[2:4], by_due[4:], []]
+    assert not any(r.overdue for page in pages for r in page)
+
+
+# --- greeting ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("moment", "part"),
+    [
+        (utc(2026, 3, 10, 0, 0), "morning"),
+        (utc(2026, 3, 10, 11, 59), "morning"),
+        (utc(2026, 3, 10, 12, 0), "afternoon"),
+        (utc(2026, 3, 10, 17, 59), "afternoon"),
+        (utc(2026, 3, 10, 18, 0), "evening"),
+        (utc(2026, 3, 10, 23, 59), "evening"),
+        (utc(2026, 6, 10, 11, 30), "afternoon"),  # 12:30 BST
+        (utc(2026, 6, 10, 17, 30), "evening"),  # 18:30 BST
+    ],
+)
+def test_time_of_day_in_the_office_zone(policies, moment, part):
+    """Morning before 12:00, afternoon until 18:00, evening after, all in London time."""
+    assert greeting.time_of_day(moment, LONDON, policies.greeting) == part
+
+
+def test_greeting_renders_the_shipped_template(policies):
+    """The shipped greeting names the time of day, the analyst and the department, and offers help."""
+    text = greeting.render(policies.greeting, utc(2026, 3, 10, 14, 0), LONDON, analyst_name="Ann Jones", department="Help Desk")
+    assert text == "Good afternoon, Ann Jones, Help Desk. How may I help you today?"
+
+
+def test_greeting_uses_the_office_zone_not_utc(policies):
+    """At 14:00 UTC it is morning in New York."""
+    text = greeting.render(policies.greeting, utc(2026, 3, 10, 14, 0), ZoneInfo("America/New_York"), analyst_name="Ann", department="IT")
+    assert text.startswith("Good morning, Ann")
+
+
+def test_greeting_template_override_and_whitespace(policies):
+    """A template given in settings replaces the policy's; extra spaces are collapsed."""
+    text = greeting.render(
+        policies.greeting, utc(2026, 3, 10, 19, 0), LONDON, analyst_name="Ann Jones", department="Help Desk",
+        organisation="Acme", template="Good {time_of_day}, {organisation}  {department},   {analyst_name} speaking.",
+    )
+    assert text == "Good evening, Acme Help Desk, Ann Jones speaking."
+
+
+def test_greeting_times_come_from_the_policy():
+    """An office whose afternoon starts at 13:00 says morning at 12:30."""
+    policy = GreetingPolicy(template="Good {time_of_day}, {analyst_name}.", afternoon_from=time(13, 0))
+    assert greeting.render(policy, utc(2026, 3, 10, 12, 30), LONDON, analyst_name="Ann", department="") == "Good morning, Ann."
+
+
+# --- hand-off ------------------------------------------------------------------------------------
+
+def test_handoff_carries_summary_notes_impact_contact_and_triggers(store, actor, clock, customer_id, policies):
+    """The hand-off text has everything the receiver needs, and only the triggers that hold."""
+    call_id = new_call(store, actor, customer_id)
+    with store.write() as session:
+        calls.update_assessment(
+            session, call_id, actor, summary="Finance share unreachable", category="network", priority=2,
+            priority_reason="high impact", people_affected=12, departments_affected=2, business_impact="severe",
+            security_concern=True,
+        )
+        calls.save_notes(session, call_id, "Mapped drive fails since 9am.\nRebooted, no change.", actor)
+        calls.set_callback_preference(session, call_id, "after 2pm on her mobile", actor)
+    with store.read() as session:
+        view = callview.load(session, call_id)
+    results = evaluate(view.facts(now=clock.now()), policies.escalation, ["customer_request"])
+    text = handoff.compose(view, results)
+    lines = text.splitlines()
+    assert lines[0] == "Call HD-000001: Finance share unreachable"
+    assert lines[1] == "Category: network; priority: P2 (high impact)"
+    assert lines[2] == "Impact: 12 people affected; 2 department(s) affected; business impact: severe; SECURITY CONCERN"
+    assert "Mapped drive fails since 9am.\nRebooted, no change." in text
+    assert "- More than one department is affected: 2 departments affected" in lines
+    assert "- Customer asks for escalation or a manager: ticked by the analyst" in lines
+    assert "No apparent solution" not in text and "executive" not in text.lower()
+    assert "Contact: Siobhan O'Neill / Finance, Northwind Traders / 020 7946 0000 / siobhan.oneill@northwind.example" in lines
+    assert "Preferred call-back: after 2pm on her mobile" in lines
+
+
+def test_handoff_of_a_bare_call_says_what_is_missing(store, actor, clock, policies):
+    """A call with nothing recorded still gives a readable hand-off with placeholders."""
+    with store.write() as session:
+        bare = customers.create_customer(session, CustomerCreate(name="Bob Smith"), actor, region="GB").id
+    call_id = new_call(store, actor, bare)
+    with store.read() as session:
+        view = callview.load(session, call_id)
+    text = handoff.compose(view, evaluate(view.facts(now=clock.now()), policies.escalation))
+    assert text.splitlines()[:3] == ["Call HD-000001: (no summary yet)", "Category: -; priority: -", "Impact: one person"]
+    assert "(no notes)" in text
+    assert "Why it is escalated" not in text
+    assert "Contact: Bob Smith" in text.splitlines()
+    assert "Preferred call-back: not given" in text
+    assert "complaint" not in text
+
+
+def test_handoff_mentions_resolution_attempt_and_valid_complaint(store, actor, clock, customer_id, policies):
+    """An attempted resolution and a valid complaint are passed on."""
+    call_id = new_call(store, actor, customer_id)
+    with store.write() as session:
+        calls.update_assessment(session, call_id, actor, is_complaint=True, complaint_valid=True, executive_affected=True)
+        calls.resolve(session, call_id, actor, resolution="Replaced toner; still streaks")
+    with store.read() as session:
+        view = callview.load(session, call_id)
+    text = handoff.compose(view, [])
+    assert "Attempted resolution: Replaced toner; still streaks" in text
+    assert "This is a complaint (valid)." in text
+    assert "executive / VIP affected" in text
+
+
+# --- prompts ---------------------------------------------------------------------------------------
+
+def test_prompts_always_ones_only_without_situations(policies):
+    """With no situation only the 'always' prompts apply."""
+    got = prompts.applicable(policies.prompts, [])
+    assert [p.title for p in got] == ["Listen"]
+
+
+def test_prompts_for_situations_in_file_order(policies):
+    """Prompts for the given situations are added to the 'always' ones, in the order of the file."""
+    got = prompts.applicable(policies.prompts, ["complaint", "customer_identified"])
+    assert [p.title for p in got] == ["Use their name", "Listen", "Apologise and empathise", "Agree the steps"]
+    assert all(p.when in {"always", "complaint", "customer_identified"} for p in got)
+
+
+def test_prompts_for_escalating_and_long_hold(policies):
+    """Each situation brings exactly its own prompts."""
+    got = prompts.applicable(policies.prompts, iter(["long_hold", "escalating"]))
+    assert [p.title for p in got] == [
+        "Listen", "Position the escalation", "Tell them what happens next", "Offer a call-back",
+    ]
+
+
+def test_prompts_unknown_situation_adds_nothing(policies):
+    """A situation no prompt is written for adds nothing."""
+    assert prompts.applicable(policies.prompts, ["on_hold"]) == prompts.applicable(policies.prompts, [])
+
