@@ -255,6 +255,46 @@ def test_refuses_database_in_read_only_folder(tmp_path: Path) -> None:
         folder.chmod(0o700)
 
 
+@pytest.fixture
+def read_only_disk(tmp_path: Path):
+    """A small tmpfs made read-only on demand: it stops root too (skipped where mounting is not allowed)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root in a namespace that allows it)")
+
+    def make_read_only() -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+
+    try:
+        yield mount_point, make_read_only
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_refuses_database_on_a_read_only_disk(read_only_disk) -> None:
+    """A database on a read-only disk is refused with a message naming it, and left unchanged."""
+    folder, make_read_only = read_only_disk
+    path = folder / "deskcli.db"
+    db.open_store(db.target_for(path, None)).dispose()
+    make_read_only()
+    error = _refuse(path)
+    assert "read-only" in error.message
+    assert "--db PATH" in (error.hint or "")
+
+
+def test_refuses_to_create_a_database_on_a_read_only_disk(read_only_disk) -> None:
+    """A new database cannot be created on a read-only disk; the message names the folder."""
+    folder, make_read_only = read_only_disk
+    make_read_only()
+    path = folder / "new.db"
+    with pytest.raises(StoreError) as refused:
+        db.open_store(db.target_for(path, None))
+    assert str(folder) in refused.value.message and "not writable" in refused.value.message
+    assert not path.exists()
+
+
 def test_refuses_database_from_newer_deskcli(tmp_path: Path) -> None:
     """A database at an unknown (newer) revision is refused, telling the user to upgrade deskcli."""
     path = tmp_path / "future.db"

@@ -55,7 +55,7 @@ def inspect_file(path: Path, known_revisions: list[str]) -> FileReport:
     except PermissionError:
         raise StoreError(
             f"{path} cannot be read: permission denied.",
-            f"Give your user read and write access to it, or {_CHOOSE_ANOTHER[0].lower()}{_CHOOSE_ANOTHER[1:]}",
+            f"Give your user read and write access to it, or choose another file with --db PATH (or DESKCLI_DB).",
         ) from None
     except OSError as exc:
         raise StoreError(f"{path} cannot be read: {exc.strerror}.", _CHOOSE_ANOTHER) from None
@@ -86,8 +86,8 @@ def _check_creatable(path: Path) -> None:
 def _check_writable(path: Path) -> None:
     if not os.access(path, os.W_OK):
         raise StoreError(
-            f"{path} cannot be written: the file is read-only for your user.",
-            f"deskcli has not changed it. Make it writable, or {_CHOOSE_ANOTHER.lower()}",
+            f"{path} cannot be written: the file is read-only (for your user, or on a read-only disk).",
+            "deskcli has not changed it. Make it writable, or choose another file with --db PATH (or DESKCLI_DB).",
         )
     # WAL mode keeps two files next to the database, so the folder must be writable too.
     if not os.access(path.parent, os.W_OK | os.X_OK):
