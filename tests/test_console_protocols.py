@@ -275,3 +275,39 @@ async def test_h_failed_send_is_reported_and_kept_to_retry(db_path, clock, monke
     kinds = [e.kind for e in with_runtime(db_path, clock, lambda rt: events_of(rt, call.id))]
     assert EventKind.EMAIL_FAILED in kinds
     assert len(list((isolated_home / "data" / "deskcli" / "outbox").glob("*.eml"))) == 1
+
+
+async def test_h_outbox_is_sent_when_the_server_is_back(db_path, clock, monkeypatch, isolated_home):
+    """A mail that failed waits in the outbox; at the next start, with the server up, it goes and the call is acknowledged."""
+    port = free_port()
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("SECURITY", "none"),
+                        ("SENDER", "helpdesk@acme.example"), ("TIMEOUT_SECONDS", "2")):
+        monkeypatch.setenv(f"DESKCLI_SMTP__{name}", value)
+    seed(db_path, clock, MALLORY)
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        await answer(app, pilot, "mal")
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+g")
+        await settle(app, pilot)
+    assert with_runtime(db_path, clock, only_call).acknowledged_at is None
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = console(db_path, clock)
+        async with app.run_test(size=(100, 34)) as pilot:
+            await ready(app, pilot)
+            await settle(app, pilot)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1 and "[HD-000001]" in inbox.messages[0]["Subject"]
+    call = with_runtime(db_path, clock, only_call)
+    assert call.ack_method == AckMethod.EMAIL and call.acknowledged_at is not None
+    outbox = isolated_home / "data" / "deskcli" / "outbox"
+    assert not list(outbox.glob("*.eml")) and len(list((outbox / "sent").glob("*.eml"))) == 1

@@ -140,6 +140,8 @@ class DeskApp(App[None]):
         self.set_interval(runtime.policies.call_handling.reminders.check_every_seconds, self.check_promises)
         self.check_promises()
         self._resume_or_answer()
+        if runtime.settings.smtp is not None:
+            self.retry_outbox(quiet=True)
 
     @work(thread=True, exit_on_error=False, group="startup", name="find live call")
     def _resume_or_answer(self) -> None:
@@ -210,6 +212,28 @@ class DeskApp(App[None]):
         # Also reached when the terminal goes away: keep what was typed.
         self.autosaver.close(timeout=3)
         self.writer.close(wait=True)
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
+    def retry_outbox(self, quiet: bool = False) -> None:
+        """Send the e-mails waiting in the outbox (acknowledgements are recorded as they go)."""
+        from deskcli.services import acknowledgements
+
+        runtime = self.runtime
+        if runtime is None:
+            return
+        if runtime.settings.smtp is None:
+            if not quiet:
+                self.call_from_thread(
+                    self.notify, f"No mail server is set: the e-mails stay in {runtime.settings.outbox()}.",
+                    severity="warning", markup=False,
+                )
+            return
+        results = acknowledgements.retry_pending(runtime.store, runtime.settings, runtime.actor())
+        sent = sum(1 for result in results if result.delivery.sent)
+        failed = [result for result in results if not result.delivery.sent]
+        if results or not quiet:
+            message = f"Outbox: {sent} sent, {len(failed)} still waiting." + (f" {failed[0].delivery.error}" if failed else "")
+            self.call_from_thread(self.notify, message, severity="warning" if failed else "information", markup=False)
 
     # --- promises coming due -------------------------------------------------------------
 

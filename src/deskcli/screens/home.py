@@ -42,6 +42,7 @@ class HomeScreen(DeskScreen):
         Binding("enter", "open", "Open", id="home.open", tooltip="Open the highlighted call or promise"),
         Binding("f", "follow_ups", "Follow-ups", id="home.follow_ups"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
+        Binding("o", "outbox", "Send outbox", id="home.outbox", tooltip="Retry the e-mails waiting in the outbox"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -97,6 +98,10 @@ class HomeScreen(DeskScreen):
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:
         self.action_open()
+
+    def action_outbox(self) -> None:
+        """Send what waits in the outbox."""
+        self.desk.retry_outbox()
 
     def action_refresh(self) -> None:
         """Reload the queue."""

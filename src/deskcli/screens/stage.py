@@ -100,6 +100,7 @@ class StageScreen(DeskScreen):
 
     def _show_header(self, view: CallView | None) -> None:
         header = self.query_one(CallHeader)
+        header.set_promises_due(self.desk.promises_due)
         flow = self.flow
         if view is None:
             header.show(HeaderData(started_at=flow.answered_at), self.STAGE)
@@ -130,7 +131,6 @@ class StageScreen(DeskScreen):
             next_promise_at=pending[0].due_at if pending else None,
         )
         header.show(data, self.STAGE, script.done_stages(view))
-        header.set_promises_due(self.desk.promises_due)
 
     # --- actions available on every stage -------------------------------------------
 

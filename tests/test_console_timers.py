@@ -1,0 +1,87 @@
+"""Things that happen as time passes during a call: holds that run long, promises coming due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from console import console, events_of, only_call, ready, seed, settle, type_text, with_runtime
+from deskcli.models import CommitmentKind, CustomerCreate, EventKind
+from deskcli.services import calls, commitments
+
+
+@pytest.fixture(autouse=True)
+def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
+    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
+    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+
+
+def header(app) -> str:  # noqa: ANN001
+    return str(app.screen.query_one("#call-header").render())
+
+
+async def test_hold_is_timed_warned_and_logged(db_path, clock):
+    """F8 starts a hold shown in the header; past the limits it warns and suggests a call-back; F8 ends it, logged."""
+    seed(db_path, clock, CustomerCreate(name="Hal Dover"))
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await type_text(pilot, "hal")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert "HOLD 0:00" in header(app)
+        clock.advance(timedelta(seconds=130))
+        app.screen.query_one("#call-header").refresh()
+        await pilot.pause()
+        text = header(app)
+        assert "HOLD 2:10" in text and "too long" in text and "call-back" in text
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert "HOLD" not in header(app)
+    call = with_runtime(db_path, clock, only_call)
+    holds = [e for e in with_runtime(db_path, clock, lambda rt: events_of(rt, call.id)) if e.kind in (EventKind.HOLD_STARTED, EventKind.HOLD_ENDED)]
+    assert [e.kind for e in holds] == [EventKind.HOLD_STARTED, EventKind.HOLD_ENDED]
+    assert holds[1].payload == {"seconds": 130, "long": True}
+
+
+async def test_promise_coming_due_notifies_ahead_and_when_due(db_path, clock):
+    """With the clock moved, a promise is announced 10 minutes ahead, again when due, and counted in the header."""
+    [customer_id] = seed(db_path, clock, CustomerCreate(name="Pat Wren"))
+
+    def promise(runtime):  # noqa: ANN001, ANN202
+        with runtime.store.write() as session:
+            call = calls.create_call(session, customer_id, runtime.actor())
+            commitments.make_commitment(
+                session, call.id, CommitmentKind.CALLBACK, clock.now() + timedelta(minutes=30), runtime.actor(),
+                description="Ring Pat about the replacement laptop",
+            )
+            calls.end_talk(session, call.id, runtime.actor())
+
+    with_runtime(db_path, clock, promise)
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        assert not [n for n in app._notifications if "Pat" in n.message]
+        clock.advance(timedelta(minutes=21))
+        app.check_promises()
+        await settle(app, pilot)
+        coming = [n for n in app._notifications if n.title == "Promise coming up"]
+        assert len(coming) == 1 and "Ring Pat" in coming[0].message
+        app.check_promises()  # announced once only
+        await settle(app, pilot)
+        assert len([n for n in app._notifications if n.title == "Promise coming up"]) == 1
+        clock.advance(timedelta(minutes=10))
+        app.check_promises()
+        await settle(app, pilot)
+        assert [n for n in app._notifications if n.title == "Promise DUE now"]
+        assert app.promises_due == 1
+        await pilot.press("n")  # a new call: the header shows what is due
+        await settle(app, pilot)
+        assert "1 promise(s) due" in header(app)
