@@ -124,7 +124,7 @@ def test_close_with_agreement_records_satisfaction(store, actor, call_id, clock)
     assert call.status == CallStatus.CLOSED
     assert call.closed_at == clock.now()
     assert (call.satisfaction, call.satisfaction_comment) == (5, "quick")
-    assert kinds(store, call_id)[-3:] == [EventKind.RESOLVED, EventKind.CUSTOMER_AGREED, EventKind.CLOSED]
+    assert kinds(store, call_id)[-4:] == [EventKind.RESOLVED, EventKind.CUSTOMER_AGREED, EventKind.STATUS_CHANGED, EventKind.CLOSED]
 
 
 def test_satisfaction_must_be_one_to_five(store, actor, call_id):

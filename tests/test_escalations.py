@@ -92,7 +92,9 @@ def test_escalation_moves_actual_owner_keeps_perceived_and_makes_a_promise(store
     assert escalation.type == EscalationType.FUNCTIONAL and escalation.tier == 2
     assert promise.kind == CommitmentKind.NEXT_CONTACT
     assert promise.due_at == due and promise.owed_by_id == analyst.id and promise.outcome is None
-    assert kinds(store, call_id)[-3:] == [EventKind.COMMITMENT_MADE, EventKind.ESCALATED, EventKind.OWNERSHIP_MOVED]
+    assert kinds(store, call_id)[-4:] == [
+        EventKind.COMMITMENT_MADE, EventKind.STATUS_CHANGED, EventKind.ESCALATED, EventKind.OWNERSHIP_MOVED,
+    ]
 
 
 def test_re_escalation_points_at_the_previous_escalation(store, actor, call_id, clock, policies):

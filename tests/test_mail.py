@@ -323,11 +323,6 @@ def test_retry_of_mail_for_an_unknown_call_sends_without_recording(store, actor,
     assert len(inbox.messages) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: retry_pending calls calls.acknowledge, which refuses a closed call with RuleViolation; "
-    "the mail was already sent, and acknowledgements of the other retried mails are never recorded",
-    strict=True,
-)
 def test_retry_survives_a_call_closed_since_the_failed_send(store, actor, customer_id, call_id, tmp_path, monkeypatch, smtp_server):
     """A mail for a call closed meanwhile is sent without breaking the retry of the other mails."""
     with store.write() as session:

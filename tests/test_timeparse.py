@@ -236,15 +236,11 @@ def test_new_york_today_is_the_local_day_not_the_utc_day():
     assert result.understood.startswith("today, Tue 10 Mar 2026 23:00")
 
 
-@pytest.mark.xfail(
-    reason="BUG: '3.05 pm' / '10.30 am' (dotted time, space before am/pm) is taken for an ambiguous date by "
-    "_split_day's _NUMERIC_DATE check before the clock parser sees it",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["3.05 pm", "10.30 am"])
 def test_dotted_time_with_spaced_am_pm_is_a_time(text):
     """``3.05pm`` is documented; the same time written ``3.05 pm`` is unambiguous and must be read too."""
-    assert parse(text).ok, parse(text).error
+    result = parse(f"tomorrow {text}")  # at 14:00 today, 10.30 am has passed
+    assert result.ok, result.error
 
 
 def _suggested_forms(hour: int) -> list[str]:
@@ -262,11 +258,6 @@ def test_the_suggestion_for_a_bare_morning_hour_is_accepted(hour):
     assert all(parse(f"tomorrow {form}").ok for form in forms)
 
 
-@pytest.mark.xfail(
-    reason="BUG: a bare hour 0-6 or 13-23 is refused with hints that are themselves refused: "
-    "'13pm'/'0pm' (am/pm hour must be 1-12) or '3:00' (ambiguous night or afternoon)",
-    strict=True,
-)
 @pytest.mark.parametrize("hour", [0, 3, 13, 17])
 def test_the_suggestion_for_a_bare_hour_is_itself_accepted(hour):
     """The refusal of a bare hour names forms to type; every one of them must be accepted."""

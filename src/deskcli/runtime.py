@@ -18,6 +18,7 @@ from deskcli.launch import LaunchOptions
 from deskcli.models import Analyst, AnalystBase
 from deskcli.services import analysts, knowledge
 from deskcli.services.actor import Actor
+from deskcli.services.business_time import BusinessCalendar
 from deskcli.services.policy import Policies, load_policies
 from deskcli.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
 
@@ -35,6 +36,13 @@ class Runtime:
     """``None`` until the analyst profile has been given."""
     notes: list[str] = field(default_factory=list)
     """Things worth telling the analyst once (e.g. a schema upgrade and its backup)."""
+    _calendar: BusinessCalendar | None = field(default=None, repr=False)
+
+    def calendar(self) -> BusinessCalendar:
+        """The office's business calendar (built once: it caches its holidays)."""
+        if self._calendar is None:
+            self._calendar = self.policies.sla.calendar(self.settings.zone())
+        return self._calendar
 
     def actor(self) -> Actor:
         """The analyst at this seat, acting now."""

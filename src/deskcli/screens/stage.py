@@ -116,6 +116,12 @@ class StageScreen(DeskScreen):
         def hold_warnings(now):  # noqa: ANN001, ANN202
             return holds.hold_state(call.hold_started_at, view.holds, now, policy).warnings
 
+        zone = runtime.settings.zone()
+        calendar = runtime.calendar()
+
+        def sla_label(now):  # noqa: ANN001, ANN202
+            return view.sla(now, runtime.policies.sla, zone, calendar).label()
+
         data = HeaderData(
             name=view.customer.name,
             pronunciation=view.customer.pronunciation,
@@ -129,6 +135,7 @@ class StageScreen(DeskScreen):
             hold_warnings=hold_warnings,
             working_it=call.actual_owner_label if view.owners_differ else "",
             next_promise_at=pending[0].due_at if pending else None,
+            sla=sla_label if call.priority is not None else None,
         )
         header.show(data, self.STAGE, script.done_stages(view))
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from deskcli.errors import RuleViolation
-from deskcli.models import Call, CallStatus, Customer, Escalation, EscalationType, EventKind
+from deskcli.models import Call, CallEvent, CallStatus, Customer, Escalation, EscalationType, EventKind
 from deskcli.services import events
 from deskcli.services.actor import Actor
-from deskcli.services.calls import get_call
+from deskcli.services.calls import get_call, set_status
 from deskcli.services.customers import ABUSIVE_HISTORY
 from deskcli.services.policy import AbusePolicy
 
@@ -68,6 +68,8 @@ def end_abusive_call(
     if call.abuse_warnings < 2:
         missing = "a warning" if call.abuse_warnings == 0 else "the second warning (with its consequence)"
         raise RuleViolation(f"give {missing} before you {ending.value}: the protocol goes warning, warning, then act.")
+    if _already_acted(session, call_id):
+        raise RuleViolation(f"{call.reference}: the protocol has already ended (transferred or disconnected).")
     if not manager.strip():
         raise RuleViolation("manager: name the manager you filled in (required).")
     if not note.strip():
@@ -77,9 +79,18 @@ def end_abusive_call(
         session, call, kind, by,
         line=line_for(ending.value, policy), manager=manager.strip(), note=note.strip(),
     )
+    now = by.now()
+    if call.hold_started_at is not None:
+        seconds = int((now - call.hold_started_at).total_seconds())
+        events.record(session, call, EventKind.HOLD_ENDED, by, seconds=seconds, long=False, ended_with_call=True)
+        call.hold_started_at = None
     if ending is Ending.TRANSFER:
         # A transfer is a hierarchical escalation to a manager. The caller is handed
         # over live, so there is no next-contact promise to record.
+        previous = session.exec(
+            select(Escalation).where(Escalation.call_id == call.id).order_by(col(Escalation.id).desc())
+        ).first()
+        old_owner = {"id": call.actual_owner_id, "label": call.actual_owner_label}
         session.add(
             Escalation(
                 call_id=call.id,
@@ -89,18 +100,35 @@ def end_abusive_call(
                 receiver=manager.strip(),
                 handoff=note.strip(),
                 triggers=["crossed_the_line"],
-                escalated_at=by.now(),
+                escalated_at=now,
                 escalated_by_id=by.analyst_id or call.perceived_owner_id,
+                previous_id=previous.id if previous else None,
             )
         )
         call.actual_owner_id = None
         call.actual_owner_label = manager.strip()
-        call.status = CallStatus.ESCALATED
-    call.talk_ended_at = by.now()
-    call.hold_started_at = None
-    call.updated_at = by.now()
+        set_status(session, call, CallStatus.ESCALATED, by)
+        events.record(
+            session, call, EventKind.OWNERSHIP_MOVED, by,
+            actual_from=old_owner, actual_to={"id": None, "label": call.actual_owner_label}, perceived=call.perceived_owner_id,
+        )
+    if call.talk_ended_at is None:
+        call.talk_ended_at = now
+        events.record(session, call, EventKind.TALK_ENDED, by, seconds=int((now - call.opened_at).total_seconds()), ending=ending.value)
+    call.updated_at = now
     session.add(call)
     return call
+
+
+def _already_acted(session: Session, call_id: int) -> bool:
+    return (
+        session.exec(
+            select(CallEvent.id)
+            .where(CallEvent.call_id == call_id, col(CallEvent.kind).in_([EventKind.TRANSFERRED, EventKind.DISCONNECTED]))
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _flag_customer(session: Session, call: Call, by: Actor) -> None:

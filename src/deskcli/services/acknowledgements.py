@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from deskcli.db import Store
 from deskcli.errors import NotFound, RuleViolation
-from deskcli.models import AckMethod, Analyst, Call, CommitmentKind, EventKind
+from deskcli.models import AckMethod, Analyst, Call, CallStatus, CommitmentKind, EventKind
 from deskcli.services import calls, callview, commitments, events, mailer
 from deskcli.services.actor import Actor
 from deskcli.settings import Settings
@@ -85,6 +85,7 @@ def send_acknowledgement(
         body=body_text(view, analyst, next_contact, settings.zone()),
         reference=view.call.reference,
         reply_to=analyst.email,
+        sent_at=by.now().astimezone(settings.zone()),
     )
     delivery = mailer.deliver(message, mailer.Outbox(settings.outbox()), settings.smtp)
     with store.write() as session:
@@ -119,8 +120,10 @@ def retry_pending(store: Store, settings: Settings, by: Actor) -> list[AckResult
                 except NotFound:  # a message for a call that no longer exists
                     call = None
                 if call is not None:
-                    calls.acknowledge(session, call.id, AckMethod.EMAIL, by, detail="sent from the outbox")
+                    if call.status != CallStatus.CLOSED:
+                        calls.acknowledge(session, call.id, AckMethod.EMAIL, by, detail="sent from the outbox")
+                        acknowledged = True
+                    # A call closed since the send failed keeps its record; the sending is still logged.
                     events.record(session, call, EventKind.EMAIL_SENT, by, to=str(message["To"]), path=str(delivery.path), retried=True)
-                    acknowledged = True
         results.append(AckResult(delivery, acknowledged))
     return results

@@ -99,6 +99,14 @@ def _open_call(session: Session, call_id: int, action: str) -> Call:
     return call
 
 
+def set_status(session: Session, call: Call, status: CallStatus, by: Actor) -> None:
+    """Change the call's status, recording the change (the SLA clock reads these events)."""
+    status = CallStatus(status)
+    if call.status != status:
+        events.record(session, call, EventKind.STATUS_CHANGED, by, **{"from": call.status, "to": str(status)})
+        call.status = status
+
+
 def _touch(session: Session, call: Call, by: Actor) -> None:
     call.updated_at = by.now()
     session.add(call)
@@ -229,7 +237,7 @@ def record_agreement(session: Session, call_id: int, by: Actor, *, agreed: bool,
         events.record(session, call, EventKind.CUSTOMER_AGREED, by, note=note)
     else:
         call.customer_agreed_at = None
-        call.status = CallStatus.AWAITING_CONFIRMATION
+        set_status(session, call, CallStatus.AWAITING_CONFIRMATION, by)
         events.record(session, call, EventKind.CUSTOMER_DECLINED, by, note=note)
     _touch(session, call, by)
     return call
@@ -275,7 +283,7 @@ def close_call(
         call.resolution = resolution.strip()
     if prevention_note is not None:
         call.prevention_note = prevention_note.strip()
-    call.status = CallStatus.CLOSED
+    set_status(session, call, CallStatus.CLOSED, by)
     call.closed_at = now
     if call.talk_ended_at is None:
         call.talk_ended_at = now
@@ -307,7 +315,7 @@ def reopen_call(session: Session, call_id: int, by: Actor, *, reason: str) -> Ca
         raise RuleViolation(f"{call.reference} is not closed, so it cannot be reopened.")
     if not reason.strip():
         raise RuleViolation("reason: say why the call is reopened (required).")
-    call.status = CallStatus.OPEN
+    set_status(session, call, CallStatus.OPEN, by)
     call.closed_at = None
     call.customer_agreed_at = None
     _touch(session, call, by)

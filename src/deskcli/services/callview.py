@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
@@ -19,8 +20,12 @@ from deskcli.models import (
     Escalation,
     EventKind,
 )
+from deskcli.services.business_time import BusinessCalendar
 from deskcli.services.calls import get_call
 from deskcli.services.holds import hold_count
+from deskcli.services.policy import SlaPolicy
+from deskcli.services.sla import SlaState, clock_events
+from deskcli.services.sla import state_of as sla_state_of
 from deskcli.services.triggers import CallFacts
 
 
@@ -61,6 +66,8 @@ class CallView:
     name_confirmed: bool
     promises: tuple[PromiseInfo, ...]
     escalations: tuple[EscalationInfo, ...]
+    clock_events: tuple[CallEvent, ...] = ()
+    """The events the SLA clock reads (status changes, waits on the customer)."""
 
     @property
     def owners_differ(self) -> bool:
@@ -72,7 +79,18 @@ class CallView:
         """Promises not yet settled, soonest first."""
         return tuple(sorted((p for p in self.promises if p.outcome is None), key=lambda p: p.due_at))
 
-    def facts(self, *, now: datetime, suggestions_found: bool | None = None) -> CallFacts:
+    def sla(self, now: datetime, policy: SlaPolicy, zone: ZoneInfo, calendar: BusinessCalendar | None = None) -> SlaState:
+        """The call's SLA at ``now``."""
+        return sla_state_of(self.call, self.clock_events, now, policy, zone, calendar)
+
+    @property
+    def waiting_on_customer(self) -> bool:
+        """True while the analyst has the clock paused, waiting on the customer."""
+        from deskcli.services.sla import is_waiting
+
+        return is_waiting(self.clock_events)
+
+    def facts(self, *, now: datetime, suggestions_found: bool | None = None, sla_breached: bool = False) -> CallFacts:
         """The facts the escalation triggers look at."""
         call = self.call
         return CallFacts(
@@ -87,6 +105,7 @@ class CallView:
             suggestions_found=suggestions_found,
             overdue_promises=sum(1 for p in self.promises if p.outcome is None and p.due_at < now),
             missed_promises=sum(1 for p in self.promises if p.outcome == CommitmentOutcome.MISSED),
+            sla_breached=sla_breached,
         )
 
 
@@ -123,6 +142,7 @@ def load(session: Session, call_id: int) -> CallView:
         name_confirmed=name_confirmed > 0,
         promises=promises,
         escalations=escalations,
+        clock_events=tuple(clock_events(session, [call_id])[call_id]),
     )
 
 

@@ -16,7 +16,7 @@ from deskcli.errors import RuleViolation
 from deskcli.models import CallStatus, CommitmentKind, Escalation, EscalationType, EventKind
 from deskcli.services import events
 from deskcli.services.actor import Actor
-from deskcli.services.calls import get_call
+from deskcli.services.calls import get_call, set_status
 from deskcli.services.commitments import make_commitment, require_future
 from deskcli.services.policy import EscalationPolicy
 
@@ -105,7 +105,7 @@ def escalate(session: Session, call_id: int, request: EscalationRequest, by: Act
     old_owner = {"id": call.actual_owner_id, "label": call.actual_owner_label}
     call.actual_owner_id = request.receiver_analyst_id
     call.actual_owner_label = escalation.receiver
-    call.status = CallStatus.ESCALATED
+    set_status(session, call, CallStatus.ESCALATED, by)
     call.updated_at = by.now()
     session.add(call)
     events.record(

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from email.utils import formatdate, make_msgid
+from datetime import datetime
+from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 
 from deskcli import paths
@@ -84,13 +85,15 @@ class Delivery:
         return not self.sent and self.error is None
 
 
-def compose(*, sender: str, to: str, subject: str, body: str, reference: str, reply_to: str = "") -> EmailMessage:
-    """A plain-text message tagged with its call reference."""
+def compose(
+    *, sender: str, to: str, subject: str, body: str, reference: str, reply_to: str = "", sent_at: datetime | None = None
+) -> EmailMessage:
+    """A plain-text message tagged with its call reference, dated ``sent_at`` (aware) or now."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=True)
+    message["Date"] = format_datetime(sent_at) if sent_at is not None else formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     if reply_to:
         message["Reply-To"] = reply_to

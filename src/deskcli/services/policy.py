@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from deskcli import datafiles
+from deskcli.services.business_time import BusinessCalendar, Range
 from deskcli.models import EscalationType
 
 
@@ -243,6 +245,106 @@ class PromptPolicy(_Strict):
     prompts: list[Prompt] = Field(min_length=1)
 
 
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SlaTarget(_Strict):
+    """Response and resolution targets for one priority."""
+
+    priority: int = Field(ge=1, le=4)
+    response_minutes: int = Field(gt=0)
+    resolution_minutes: int = Field(gt=0)
+    clock: str = Field(default="business", pattern=r"^(business|24x7)$")
+    """``business`` counts opening hours only; ``24x7`` counts every minute."""
+
+
+class SlaPolicy(_Strict):
+    """Service levels, opening hours, holidays and pauses."""
+
+    holiday_country: str | None = "GB"
+    holiday_subdivision: str | None = None
+    office_closed_days: list[date] = []
+    warning_percent: int = Field(default=75, ge=1, le=99)
+    pause_statuses: list[str] = ["awaiting_confirmation"]
+    default_priority: int = Field(default=3, ge=1, le=4)
+    hours: dict[str, list[str]]
+    targets: list[SlaTarget] = Field(min_length=1)
+
+    @field_validator("hours")
+    @classmethod
+    def _opening_hours(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - set(_DAYS)
+        if unknown:
+            raise ValueError(f"unknown day {sorted(unknown)[0]!r}; expected {', '.join(_DAYS)}")
+        any_open = False
+        for day, spans in value.items():
+            last_end = -1
+            for span in spans:
+                start, end = _span(span, day)
+                if start < last_end:
+                    raise ValueError(f"hours.{day}: {span!r} overlaps or is out of order")
+                last_end = end
+                any_open = True
+        if not any_open:
+            raise ValueError("the desk must be open at some time in the week")
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value:
+            import holidays
+
+            if value not in holidays.list_supported_countries():
+                raise ValueError(f"unknown holiday country {value!r}; expected a code such as GB, US, DE")
+        return value
+
+    @model_validator(mode="after")
+    def _all_priorities(self) -> SlaPolicy:
+        given = sorted(target.priority for target in self.targets)
+        if given != sorted(set(given)):
+            raise ValueError("targets: a priority is listed twice")
+        if self.default_priority not in given:
+            raise ValueError(f"default_priority {self.default_priority} has no target")
+        return self
+
+    def target(self, priority: int | None) -> SlaTarget:
+        """The target for ``priority`` (the default priority when not set yet)."""
+        wanted = priority or self.default_priority
+        for target in self.targets:
+            if target.priority == wanted:
+                return target
+        return next(target for target in self.targets if target.priority == self.default_priority)
+
+    def calendar(self, zone: ZoneInfo) -> BusinessCalendar:
+        """The office's business calendar in ``zone``."""
+        weekly = {
+            index: tuple(Range(*_span(span, day)) for span in self.hours.get(day, []))
+            for index, day in enumerate(_DAYS)
+        }
+        return BusinessCalendar(
+            zone,
+            weekly,
+            closed_days=set(self.office_closed_days),
+            country=self.holiday_country or None,
+            subdivision=self.holiday_subdivision or None,
+        )
+
+
+def _span(text: str, day: str) -> tuple[int, int]:
+    """``"08:00-12:30"`` as minutes from midnight; ``24:00`` is allowed as an end."""
+    try:
+        start_text, end_text = text.split("-")
+        start_h, start_m = (int(part) for part in start_text.strip().split(":"))
+        end_h, end_m = (int(part) for part in end_text.strip().split(":"))
+    except ValueError:
+        raise ValueError(f"hours.{day}: {text!r} is not a range like 08:00-12:30") from None
+    start, end = start_h * 60 + start_m, end_h * 60 + end_m
+    if not (0 <= start < 1440 and 0 < end <= 1440 and start_m < 60 and end_m < 60 and start < end):
+        raise ValueError(f"hours.{day}: {text!r} is not a range within one day (00:00-24:00)")
+    return start, end
+
+
 @dataclass(frozen=True)
 class Policies:
     """Every policy file, loaded and validated."""
@@ -254,6 +356,7 @@ class Policies:
     abuse: AbusePolicy
     priority: PriorityPolicy
     prompts: PromptPolicy
+    sla: SlaPolicy
 
 
 def load_policies(override_dir: Path | None = None) -> Policies:
@@ -270,4 +373,5 @@ def load_policies(override_dir: Path | None = None) -> Policies:
         abuse=load(AbusePolicy, "abuse"),
         priority=load(PriorityPolicy, "priority"),
         prompts=load(PromptPolicy, "prompts"),
+        sla=load(SlaPolicy, "sla"),
     )

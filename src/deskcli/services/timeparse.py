@@ -129,6 +129,8 @@ def _split_day(words: list[str], today: date) -> tuple[_DaySpec | str, list[str]
         return _DaySpec(day, label=f"next {words[1]}"), words[2:]
     if first in _WEEKDAYS:
         return _DaySpec(today, weekday=_WEEKDAYS[first], label=first), words[1:]
+    if not isinstance(_clock(" ".join(words)), str):
+        return _DaySpec(today), words  # the whole text is a time of day ("3.05 pm", "15.05")
     for size in (2, 1):
         head = " ".join(words[:size])
         if _NUMERIC_DATE.match(head):
@@ -231,6 +233,10 @@ def _clock(text: str) -> time | str:
     if hour > 23:
         return f"{text}: hours go up to 23"
     if match["minute"] is None:
+        if hour == 0 or hour >= 13:
+            return f"{text}: add the minutes (e.g. {hour:02d}:00)"
+        if hour <= 6:
+            return f"{text}: morning or afternoon? (e.g. {hour}am or {hour}pm or 0{hour}:00)"
         return f"{text}: add am/pm or minutes (e.g. {hour}pm or {hour}:00)"
     if 1 <= hour <= 6 and not match["hour"].startswith("0"):
         return f"{text} is ambiguous (night or afternoon?): type {hour}:{minute:02d}pm, {hour + 12}:{minute:02d} or 0{hour}:{minute:02d}"

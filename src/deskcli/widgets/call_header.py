@@ -49,8 +49,8 @@ class HeaderData:
     working_it: str = ""
     """Set when someone other than this analyst is working the call."""
     next_promise_at: datetime | None = None
-    sla: str = ""
-    """The SLA countdown, once the SLA is known."""
+    sla: Callable[[datetime], str] | None = None
+    """The SLA countdown at a given moment, once the priority is known."""
 
 
 class CallHeader(Widget):
@@ -109,6 +109,9 @@ class CallHeader(Widget):
             text.append(f"   {data.reference}", style="bold")
         if data.status and data.status != "open":
             text.append(f" ({data.status.replace('_', ' ')})")
+        if data.sla is not None:
+            label = data.sla(now)
+            text.append(f"  SLA {label}", style="bold reverse" if label.startswith(("BREACHED", "WARNING")) else "")
         text.append("\n")
         for number, stage in enumerate(STAGE_ORDER, start=2):
             label = f"F{number} {_SHORT[stage]}"
@@ -123,8 +126,6 @@ class CallHeader(Widget):
             text.append(f"  call {duration(end - data.started_at)}")
         if data.hold_started_at is not None:
             text.append(f"  HOLD {duration(now - data.hold_started_at)}", style="bold reverse")
-        if data.sla:
-            text.append(f"  SLA {data.sla}")
         notes = []
         if data.working_it:
             notes.append(f"Being worked by {visible(data.working_it)}: you stay the caller's contact - keep them informed.")
