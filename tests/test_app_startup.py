@@ -113,7 +113,8 @@ async def test_queue_shows_names_literally_and_overdue_promises_loudly(db_path: 
         due = str(promises.get_row_at(0)[0])
         status = status_text(app)
     assert row[2] == "[@click=app.quit]x[/]"
-    assert row[4] == "[bold]not bold[/bold]"
+    assert row[5] == "[bold]not bold[/bold]"
+    assert row[4].endswith("left (priority not set)")  # the SLA, counted at the default priority
     assert due.startswith("OVERDUE")
     assert "OVERDUE" in status
     assert app.return_code is None  # the [@click=app.quit] in the name did not quit the app

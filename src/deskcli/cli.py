@@ -18,6 +18,7 @@ from deskcli.errors import DeskError
 from deskcli.launch import LaunchOptions
 
 EXIT_ERROR = 2
+"""Exit status for errors the user can act on (bad settings, unusable files)."""
 
 
 def fail(error: DeskError) -> None:
@@ -109,3 +110,54 @@ def check(options: LaunchOptions, full: bool) -> None:
         click.echo(note)
     if not report.healthy:
         sys.exit(1)
+
+
+@main.group()
+def policies() -> None:
+    """The office's policy files: copy them to edit, and check them."""
+
+
+@policies.command("copy")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files already in FOLDER.")
+def copy_policies(folder: Path, force: bool) -> None:
+    """Copy the shipped policy files into FOLDER to edit them there."""
+    from deskcli import datafiles
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copied, kept = [], []
+    for file in datafiles.iter_folder("policies", ".toml"):
+        target = folder / file.name.rsplit("/", 1)[-1]
+        if target.exists() and not force:
+            kept.append(target.name)
+            continue
+        target.write_text(file.text, encoding="utf-8")
+        copied.append(target.name)
+    click.echo(f"Copied {len(copied)} file(s) to {folder}." + (f" Kept existing: {', '.join(kept)}." if kept else ""))
+    click.echo(f'Use them: set policy_dir = "{folder.resolve()}" in the config file (or DESKCLI_POLICY_DIR).')
+
+
+@policies.command("check")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path), required=False)
+def check_policies(folder: Path | None) -> None:
+    """Validate the policy files (the office's copies in FOLDER, else the shipped ones)."""
+    from deskcli.errors import DeskError
+    from deskcli.services.policy import load_policies
+
+    try:
+        loaded = load_policies(folder)
+    except DeskError as error:
+        fail(error)
+    click.echo(
+        f"Policies OK: {len(loaded.escalation.routes)} routes, {len(loaded.escalation.triggers)} triggers, "
+        f"{len(loaded.categories.categories)} categories, {len(loaded.sla.targets)} SLA targets."
+    )
+
+
+def _register_subcommands() -> None:
+    from deskcli.cli_due import due
+
+    main.add_command(due)
+
+
+_register_subcommands()

@@ -50,6 +50,7 @@ class GreetingScreen(StageScreen):
         Binding("ctrl+n", "new_customer", "New customer", id="greeting.new_customer", priority=True),
         Binding("ctrl+r", "ack_verbal", "Acknowledged verbally", id="greeting.ack_verbal", priority=True, group=_ACK, tooltip="The reference number was given on the phone"),
         Binding("ctrl+l", "ack_email", "Acknowledge by e-mail", id="greeting.ack_email", priority=True, group=_ACK),
+        Binding("ctrl+t", "progress_call", "Progress call", id="greeting.progress", priority=True, tooltip="The caller is asking about their open call: log it there and open it"),
         Binding("down", "to_matches", "Matches", id="greeting.matches", show=False),
         *CALL_KEYS,
     ]
@@ -58,6 +59,7 @@ class GreetingScreen(StageScreen):
         super().__init__()
         self._matches: list[CustomerMatch] = []
         self._query = ""
+        self._card: CustomerCard | None = None
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="greeting-body"):
@@ -255,6 +257,7 @@ class GreetingScreen(StageScreen):
             self.app.call_from_thread(self._show_card, card)
 
     def _show_card(self, card: CustomerCard) -> None:
+        self._card = card
         runtime = self.runtime
         assert runtime is not None
         zone, now = runtime.settings.zone(), runtime.clock.now()
@@ -290,7 +293,8 @@ class GreetingScreen(StageScreen):
                     style="bold reverse" if overdue else "",
                 )
         if card.open_calls:
-            text.append("\nOpen calls:\n", style="bold")
+            hint = "" if self.flow.call_id else "  (ctrl+t if they are asking about it)"
+            text.append(f"\nOpen calls:{hint}\n", style="bold")
             for past in card.open_calls:
                 text.append(f"  {past.reference} {when(past.opened_at, zone, now)} {past.status}: {visible(past.summary)}\n")
         closed = [past for past in card.recent_calls if past not in card.open_calls]
@@ -326,6 +330,30 @@ class GreetingScreen(StageScreen):
     def _call_created(self, call_id: int) -> None:
         self.flow.set_call(call_id)
         self.notify("Call logged: give the caller the reference number (ctrl+r when done).", timeout=3)
+
+    def action_progress_call(self) -> None:
+        """The caller rings about their open call: log the contact on it and open it, in one step."""
+        card = self._card
+        if self.flow.call_id is not None:
+            self.notify("This call is already logged; use the queue to open another.", severity="warning")
+            return
+        if card is None or not card.open_calls:
+            self.notify("Highlight a caller with an open call first.", severity="warning")
+            return
+        target = card.open_calls[0]
+
+        def job(runtime):  # noqa: ANN001, ANN202
+            from deskcli.services import calls
+
+            with runtime.store.write() as session:
+                calls.log_contact(session, target.id, runtime.actor(), inbound=True, note="progress call from the customer")
+            return target.id
+
+        def logged(call_id: int) -> None:
+            self.notify(f"Progress call logged on {target.reference}.", markup=False, timeout=3)
+            self.flow.open_call(call_id, Stage.ASSESSMENT, resume_talk=True)
+
+        self.flow.write(job, logged)
 
     def action_new_customer(self) -> None:
         """Add the caller as a new customer, here and now."""

@@ -19,7 +19,7 @@ from deskcli.timefmt import when
 from deskcli.widgets.safe import safe_text
 
 if TYPE_CHECKING:
-    from deskcli.services.queue import CallRow, PromiseRow
+    from deskcli.services.queue import CallRow, PromiseRow, RowNotes
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class QueueData:
     promises: list[PromiseRow]
     mine: list[CallRow]
     elsewhere: list[CallRow]
+    notes: dict[int, RowNotes]
     now: datetime
 
 
@@ -59,8 +60,8 @@ class HomeScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#promises", DataTable).add_columns("Due", "Call", "Customer", "Promise")
-        for table_id in ("#mine", "#elsewhere"):
-            self.query_one(table_id, DataTable).add_columns("Call", "Opened", "Customer", "Status", "Summary", "Working it")
+        self.query_one("#mine", DataTable).add_columns("Call", "Opened", "Customer", "Status", "SLA", "Summary")
+        self.query_one("#elsewhere", DataTable).add_columns("Call", "Customer", "Working it", "Next contact", "SLA", "Summary")
         super().on_mount()
 
     def runtime_ready(self) -> None:
@@ -120,10 +121,18 @@ class HomeScreen(DeskScreen):
         end_of_day = (local_now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         me = runtime.analyst.id
         with runtime.store.read() as session:
+            mine = queue.my_open_calls(session, me)
+            elsewhere = queue.perceived_elsewhere(session, me)
+            notes = queue.annotate(
+                session, mine + elsewhere, now=now, sla_policy=runtime.policies.sla,
+                close_target_days=runtime.policies.escalation.close_target_days,
+                zone=zone, calendar=runtime.calendar(),
+            )
             data = QueueData(
                 promises=queue.promises_due(session, me, now=now, until=end_of_day),
-                mine=queue.my_open_calls(session, me),
-                elsewhere=queue.perceived_elsewhere(session, me),
+                mine=mine,
+                elsewhere=elsewhere,
+                notes=notes,
                 now=now,
             )
         self.app.call_from_thread(self._show, data)
@@ -153,16 +162,43 @@ class HomeScreen(DeskScreen):
                 safe_text(row.description or row.kind),
                 key=f"promise-{row.id}",
             )
-        for table_id, rows in (("#mine", data.mine), ("#elsewhere", data.elsewhere)):
-            table = self.query_one(table_id, DataTable)
-            table.clear()
-            for row in rows:
-                table.add_row(
-                    safe_text(row.reference),
-                    Text(when(row.opened_at, zone, data.now)),
-                    safe_text(row.customer),
-                    safe_text(row.status.replace("_", " ")),
-                    safe_text(row.summary),
-                    safe_text(row.actual_owner + (" (not you)" if row.owners_differ else "")),
-                    key=f"call-{row.id}",
-                )
+        mine = self.query_one("#mine", DataTable)
+        mine.clear()
+        for row in data.mine:
+            note = data.notes.get(row.id)
+            mine.add_row(
+                safe_text(row.reference),
+                Text(when(row.opened_at, zone, data.now)),
+                safe_text(row.customer),
+                safe_text(row.status.replace("_", " ")),
+                self._sla_cell(note),
+                safe_text(row.summary),
+                key=f"call-{row.id}",
+            )
+        elsewhere = self.query_one("#elsewhere", DataTable)
+        elsewhere.clear()
+        for row in data.elsewhere:
+            note = data.notes.get(row.id)
+            if note is not None and note.next_contact is not None:
+                overdue = note.next_contact < data.now
+                contact = Text(("OVERDUE " if overdue else "") + when(note.next_contact, zone, data.now), style="bold reverse" if overdue else "")
+            else:
+                contact = Text("none promised: call them", style="bold reverse")
+            elsewhere.add_row(
+                safe_text(row.reference),
+                safe_text(row.customer),
+                safe_text(row.actual_owner + " (not you)"),
+                contact,
+                self._sla_cell(note),
+                safe_text(row.summary),
+                key=f"call-{row.id}",
+            )
+
+    @staticmethod
+    def _sla_cell(note: RowNotes | None) -> Text:
+        if note is None:
+            return Text("")
+        text = Text(note.sla, style="bold reverse" if note.sla_alarm else "")
+        if note.escalated_days is not None:
+            text.append(f" · escalated {note.escalated_days} d ago: past the close target", style="bold reverse")
+        return text

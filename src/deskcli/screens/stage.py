@@ -29,6 +29,7 @@ CALL_KEYS: list[Binding] = [
     Binding("f8", "hold", "Hold", id="call.hold", priority=True, tooltip="Put the caller on hold, or take them off"),
     Binding("f9", "abuse", "Abuse", id="call.abuse", priority=True, tooltip="Abusive caller: the warning protocol, step by step"),
     Binding("ctrl+o", "callback", "Promise", id="call.promise", priority=True, tooltip="Record a call-back or any promise with its time"),
+    Binding("f7", "wait_on_customer", "Waiting", id="call.waiting", priority=True, tooltip="Stop (or restart) the SLA clock while the desk waits on the customer"),
     Binding("ctrl+g", "hang_up", "Hang up", id="call.hang_up", priority=True, tooltip="The conversation is over; back to the queue"),
     Binding("ctrl+b", "queue", "Queue", id="call.queue", priority=True, tooltip="Back to the queue; the call stays live"),
     Binding("f2", "stage('greeting')", "Greeting", id="call.stage.greeting", priority=True, group=_STAGES),
@@ -177,6 +178,39 @@ class StageScreen(DeskScreen):
                     holds.start_hold(session, call_id, runtime.actor(), policy=policy)
 
         self.flow.write(job, lambda _r: self.flow.refresh())
+
+    def action_wait_on_customer(self) -> None:
+        """Stop the SLA clock while waiting on the customer, or start it again."""
+        call_id = self._need_call()
+        view = self.flow.view
+        if call_id is None or view is None:
+            return
+        if view.waiting_on_customer:
+
+            def resume(runtime):  # noqa: ANN001, ANN202
+                from deskcli.services import sla
+
+                with runtime.store.write() as session:
+                    sla.resume(session, call_id, runtime.actor())
+
+            self.flow.write(resume, lambda _r: (self.notify("SLA clock running again.", timeout=3), self.flow.refresh()))
+            return
+        from deskcli.screens.waiting import WaitingScreen
+
+        self.app.push_screen(WaitingScreen(), self._waiting)
+
+    def _waiting(self, reason: str | None) -> None:
+        call_id = self.flow.call_id
+        if not reason or call_id is None:
+            return
+
+        def pause(runtime):  # noqa: ANN001, ANN202
+            from deskcli.services import sla
+
+            with runtime.store.write() as session:
+                sla.wait_on_customer(session, call_id, runtime.actor(), reason=reason)
+
+        self.flow.write(pause, lambda _r: (self.notify("SLA clock stopped: waiting on the customer (F7 to restart).", timeout=4), self.flow.refresh()))
 
     def action_abuse(self) -> None:
         """Open the abusive-caller protocol."""

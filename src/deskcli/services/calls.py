@@ -395,3 +395,15 @@ def live_call_of(session: Session, analyst_id: int) -> Call | None:
         .order_by(col(Call.opened_at).desc())
         .limit(1)
     ).first()
+
+
+def log_contact(session: Session, call_id: int, by: Actor, *, inbound: bool, note: str = "") -> Call:
+    """Log a contact with the customer about a call (seed: record contact in the application).
+
+    An inbound progress call ("any news on my call?") is logged against the existing
+    call in one step; so is an outbound call keeping the customer informed.
+    """
+    call = get_call(session, call_id)
+    events.record(session, call, EventKind.CONTACT_LOGGED, by, direction="inbound" if inbound else "outbound", note=note.strip())
+    _touch(session, call, by)
+    return call
