@@ -112,3 +112,17 @@ def test_unknown_trigger_is_refused(store, actor, call_id, clock, policies):
     """Triggers must be keys of the policy."""
     with store.write() as session, pytest.raises(RuleViolation, match="triggers"):
         escalations.escalate(session, call_id, request(clock, triggers=["full_moon"]), actor, policy=policies.escalation)
+
+
+def test_routing_review_counts_calls_that_had_to_be_rerouted(store, actor, customer_id, clock, policies):
+    """A call escalated twice counts as not sent to the right place first."""
+    with store.write() as session:
+        first = calls.create_call(session, customer_id, actor).id
+        second = calls.create_call(session, customer_id, actor).id
+        escalations.escalate(session, first, request(clock), actor, policy=policies.escalation)
+        escalations.escalate(session, second, request(clock), actor, policy=policies.escalation)
+        escalations.escalate(session, second, request(clock, route="suppliers", tier=3), actor, policy=policies.escalation)
+    with store.read() as session:
+        review = escalations.routing_review(session)
+    assert (review.escalated_calls, review.rerouted_calls) == (2, 1)
+    assert review.right_first_time == 0.5

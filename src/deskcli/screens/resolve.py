@@ -73,6 +73,7 @@ class ResolveScreen(StageScreen):
                 with Horizontal(classes="field"):
                     yield Label("Receiver", classes="field-label")
                     yield Input(id="receiver", compact=True)
+                yield Static("", id="route-contact", classes="dialog-help")
                 yield Label("Hand-off: pass on as much detail as possible")
                 yield TextArea(id="handoff", compact=True, classes="tall")
                 with Horizontal(classes="field"):
@@ -194,9 +195,19 @@ class ResolveScreen(StageScreen):
         tiers.value = chosen.tier
         receiver = self.query_one("#receiver", Input)
         receiver.value = chosen.receiver
+        self._show_contact(route.label, chosen)
         time_to_fix = self.query_one("#time-to-fix", Input)
         if not time_to_fix.value.strip() and chosen.usual_time_to_fix:
             time_to_fix.placeholder = f"ask the receiver; usually {chosen.usual_time_to_fix}"
+
+    def _show_contact(self, route_label: str, tier) -> None:  # noqa: ANN001
+        """How to reach the receiver, and their usual time to fix (from the policy)."""
+        parts = [f"{route_label}, tier {tier.tier}"]
+        if tier.contact:
+            parts.append(f"contact: {tier.contact}")
+        if tier.usual_time_to_fix:
+            parts.append(f"usually fixed in {tier.usual_time_to_fix}: ask them for their estimate")
+        self.query_one("#route-contact", Static).update(safe_text(" · ".join(parts)))
 
     @on(Select.Changed, "#route")
     def _route_changed(self, event: Select.Changed) -> None:
@@ -214,8 +225,9 @@ class ResolveScreen(StageScreen):
             runtime = self.runtime
             found = runtime.policies.escalation.route(str(route)) if runtime else None
             tier = found.tier(int(event.value)) if found else None  # type: ignore[arg-type]
-            if tier is not None:
+            if tier is not None and found is not None:
                 self.query_one("#receiver", Input).value = tier.receiver
+                self._show_contact(found.label, tier)
 
     @on(SelectionList.SelectionToggled, "#triggers")
     def _ticks_changed(self) -> None:

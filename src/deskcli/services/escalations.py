@@ -132,3 +132,31 @@ def escalate(session: Session, call_id: int, request: EscalationRequest, by: Act
         perceived=call.perceived_owner_id,
     )
     return escalation
+
+
+@dataclass(frozen=True)
+class RoutingReview:
+    """How often escalations went to the right place first (seed 004: keep records of escalations)."""
+
+    escalated_calls: int
+    rerouted_calls: int
+    """Calls escalated more than once: not sent to the right place first."""
+
+    @property
+    def right_first_time(self) -> float | None:
+        """Share of escalated calls that needed no re-escalation."""
+        if not self.escalated_calls:
+            return None
+        return 1 - self.rerouted_calls / self.escalated_calls
+
+
+def routing_review(session: Session, *, since: datetime | None = None) -> RoutingReview:
+    """Counts for the escalation review, computed in SQL."""
+    from sqlalchemy import distinct, func
+
+    base = select(func.count(distinct(Escalation.call_id)))
+    rerouted = base.where(col(Escalation.previous_id).is_not(None))
+    if since is not None:
+        base = base.where(col(Escalation.escalated_at) >= since)
+        rerouted = rerouted.where(col(Escalation.escalated_at) >= since)
+    return RoutingReview(session.exec(base).one(), session.exec(rerouted).one())
