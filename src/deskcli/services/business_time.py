@@ -110,10 +110,20 @@ class BusinessCalendar:
 def seconds_excluding(
     calendar: BusinessCalendar, start: datetime, end: datetime, pauses: Iterable[tuple[datetime, datetime | None]]
 ) -> float:
-    """Business seconds from ``start`` to ``end`` minus those spent in ``pauses`` (open pauses run to ``end``)."""
+    """Business seconds from ``start`` to ``end`` minus those spent in ``pauses`` (open pauses run to ``end``).
+
+    Overlapping pauses are merged first, so no paused moment is subtracted twice.
+    """
     total = calendar.seconds_between(start, end)
-    for pause_start, pause_end in pauses:
-        stop = min(pause_end or end, end)
-        begin = max(pause_start, start)
+    spans = sorted((max(p_start, start), min(p_end or end, end)) for p_start, p_end in pauses)
+    merged: list[list[datetime]] = []
+    for begin, stop in spans:
+        if stop <= begin:
+            continue
+        if merged and begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([begin, stop])
+    for begin, stop in merged:
         total -= calendar.seconds_between(begin, stop)
     return max(0.0, total)

@@ -299,6 +299,33 @@ class SlaPolicy(_Strict):
                 raise ValueError(f"unknown holiday country {value!r}; expected a code such as GB, US, DE")
         return value
 
+    @field_validator("pause_statuses")
+    @classmethod
+    def _known_statuses(cls, value: list[str]) -> list[str]:
+        from deskcli.enums import CallStatus
+
+        known = {status.value for status in CallStatus}
+        unknown = [status for status in value if status not in known]
+        if unknown:
+            raise ValueError(f"unknown status {unknown[0]!r}; expected one of {', '.join(sorted(known))}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_subdivision(self) -> SlaPolicy:
+        if not self.holiday_subdivision:
+            return self
+        if not self.holiday_country:
+            raise ValueError("holiday_subdivision is set without a holiday_country")
+        import holidays
+
+        known = holidays.list_supported_countries().get(self.holiday_country, [])
+        if self.holiday_subdivision not in known:
+            raise ValueError(
+                f"holiday_subdivision: unknown subdivision {self.holiday_subdivision!r} for {self.holiday_country}; "
+                f"expected one of {', '.join(known) or '(none)'}"
+            )
+        return self
+
     @model_validator(mode="after")
     def _all_priorities(self) -> SlaPolicy:
         given = sorted(target.priority for target in self.targets)

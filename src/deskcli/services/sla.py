@@ -35,10 +35,12 @@ def pauses_from_events(timeline: Iterable[CallEvent], pause_statuses: Sequence[s
     intervals: list[Pause] = []
     status_since: datetime | None = None
     manual_since: datetime | None = None
+    # A closed call's clock stops; if it is reopened, the time it spent closed does not count.
+    stopping = {*pause_statuses, CallStatus.CLOSED.value}
     for event in timeline:
         if event.kind == EventKind.STATUS_CHANGED:
-            entering = event.payload.get("to") in pause_statuses
-            leaving = event.payload.get("from") in pause_statuses
+            entering = event.payload.get("to") in stopping
+            leaving = event.payload.get("from") in stopping
             if leaving and status_since is not None:
                 intervals.append((status_since, event.at))
                 status_since = None
@@ -91,7 +93,7 @@ class SlaState:
     """The call is closed: the clock no longer runs."""
 
     def label(self) -> str:
-        """``2h 10m left``, ``WARNING 35m left``, ``BREACHED 1h 05m ago``, ``paused``…"""
+        """``2h 10m left``, ``WARNING 35m left``, ``BREACHED 1h 05m over``, ``paused, …``."""
         if self.stopped:
             return "met" if not self.breached else "missed"
         if self.paused:
@@ -131,7 +133,8 @@ def state(
     used = timedelta(seconds=seconds_excluding(counting, opened_at, end, pauses))
     limit = timedelta(minutes=target.resolution_minutes)
     remaining = limit - used
-    paused = any(start <= end and (stop is None or stop > end) for start, stop in pauses)
+    # A closed call's clock has stopped rather than paused.
+    paused = closed_at is None and any(start <= end and (stop is None or stop > end) for start, stop in pauses)
     due_at = None if paused or closed_at else counting.add(now, max(0.0, remaining.total_seconds()))
     response_due = counting.add(opened_at, target.response_minutes * 60)
     responded_at = acknowledged_at
