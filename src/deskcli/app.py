@@ -19,18 +19,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from deskcli.autosave import NotesAutosaver
 from deskcli.errors import DeskError
 from deskcli.launch import AnalystFields, LaunchOptions
 from deskcli.screens.base import RuntimeReady
 from deskcli.screens.call_flow import CallFlow
 from deskcli.screens.home import HomeScreen
-from deskcli.writer import SerialWriter
 
 if TYPE_CHECKING:
+    from deskcli.autosave import NotesAutosaver
     from deskcli.clock import Clock
     from deskcli.runtime import Runtime
     from deskcli.services.queue import PromiseRow
+    from deskcli.writer import SerialWriter
 
     RuntimeOpener = Callable[[], Runtime]
 
@@ -62,10 +62,8 @@ class DeskApp(App[None]):
         """Why the app could not start, printed by the CLI after the screen is restored."""
         self.flow = CallFlow(self)
         """The call on screen."""
-        self.writer = SerialWriter(self._deliver)
-        """Every database write of the console, in order, off the UI thread."""
-        self.autosaver = NotesAutosaver(self.writer, self._save_notes, on_saved=self._notes_saved, on_error=self.report_error)
-        """Saves notes as they are typed."""
+        self._writer: SerialWriter | None = None
+        self._autosaver: NotesAutosaver | None = None
         self.promises_due = 0
         """How many of the analyst's promises are due or overdue now."""
         self._announced: set[tuple[int, str]] = set()
@@ -74,9 +72,14 @@ class DeskApp(App[None]):
 
     # --- start-up ----------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The queue is the bottom screen (no extra screen to push before the first frame)."""
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
-        self._open()
+        # Open the data layer only once the first frame is on screen: its imports hold
+        # the interpreter lock and would otherwise delay that frame.
+        self.call_after_refresh(self._open)
 
     @work(thread=True, exit_on_error=False, group="startup", name="open runtime")
     def _open(self) -> None:
@@ -161,6 +164,26 @@ class DeskApp(App[None]):
 
     # --- writes, notes, errors ----------------------------------------------------------
 
+    @property
+    def writer(self) -> SerialWriter:
+        """Every database write of the console, in order, off the UI thread (made on first use)."""
+        if self._writer is None:
+            from deskcli.writer import SerialWriter
+
+            self._writer = SerialWriter(self._deliver)
+        return self._writer
+
+    @property
+    def autosaver(self) -> NotesAutosaver:
+        """Saves notes as they are typed (made on first use)."""
+        if self._autosaver is None:
+            from deskcli.autosave import NotesAutosaver
+
+            self._autosaver = NotesAutosaver(
+                self.writer, self._save_notes, on_saved=self._notes_saved, on_error=self.report_error
+            )
+        return self._autosaver
+
     def _deliver(self, callback: Callable[..., object], value: object) -> None:
         """Run a writer callback on the UI thread; its own errors are reported, not lost."""
         self.call_from_thread(self._run_callback, callback, value)
@@ -204,14 +227,18 @@ class DeskApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save the notes, finish pending writes, then quit."""
-        self.autosaver.close(timeout=3)
-        self.writer.close(wait=True)
+        self._close_writers()
         self.exit()
 
     def on_unmount(self) -> None:
         # Also reached when the terminal goes away: keep what was typed.
-        self.autosaver.close(timeout=3)
-        self.writer.close(wait=True)
+        self._close_writers()
+
+    def _close_writers(self) -> None:
+        if self._autosaver is not None:
+            self._autosaver.close(timeout=3)
+        if self._writer is not None:
+            self._writer.close(wait=True)
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def retry_outbox(self, quiet: bool = False) -> None:

@@ -1,9 +1,12 @@
 """The ``deskcli`` command.
 
-``deskcli`` starts the console. It imports only click and Textual before the first
-frame; settings and the database are opened by the app in a worker. Subcommands do
-one job and exit. Errors the user can act on are printed as one message (no
-traceback) and exit with status 2.
+``deskcli`` starts the console. Before the first frame only Textual is imported:
+the plain start (``deskcli [--db PATH] [--config PATH] [--caller-id NUMBER]``)
+is read by a small fast path in :func:`main`, and click - which defines the whole
+command line, subcommands and help - is imported for everything else (importing it
+costs about 30 ms, an eighth of a bare Textual start). Settings and the database
+are opened by the app in a worker. Errors the user can act on are printed as one
+message (no traceback) and exit with status 2.
 """
 
 from __future__ import annotations
@@ -11,11 +14,52 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
-
-from deskcli import __version__
 from deskcli.errors import DeskError
-from deskcli.launch import LaunchOptions
+from deskcli.launch import LaunchOptions, looks_like_phone
+
+_QUICK_OPTIONS = {"--db": "db", "--config": "config", "--caller-id": "caller_id"}
+
+
+def quick_launch(argv: list[str]) -> LaunchOptions | None:
+    """The console's options when ``argv`` is a plain start, else ``None`` (click decides).
+
+    Only well-formed uses of ``--db``, ``--config`` and ``--caller-id`` are taken
+    here; anything else - a subcommand, ``--help``, a bad phone number, a repeated
+    or unknown option - goes to click, which reports it properly.
+    """
+    values: dict[str, str] = {}
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        name, equals, value = token.partition("=")
+        if name not in _QUICK_OPTIONS or _QUICK_OPTIONS[name] in values:
+            return None
+        if not equals:
+            if not tokens:
+                return None
+            value = tokens.pop(0)
+        if not value or value.startswith("-"):
+            return None
+        values[_QUICK_OPTIONS[name]] = value
+    caller_id = values.get("caller_id")
+    if caller_id is not None and not looks_like_phone(caller_id):
+        return None
+    return LaunchOptions(
+        db=Path(values["db"]) if "db" in values else None,
+        config=Path(values["config"]) if "config" in values else None,
+        caller_id=caller_id.strip() if caller_id else None,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``deskcli`` command."""
+    args = sys.argv[1:] if argv is None else argv
+    options = quick_launch(args)
+    if options is not None:
+        sys.exit(run_console(options))
+    from deskcli.cli_click import cli
+
+    cli.main(args=args, prog_name="deskcli")
 
 EXIT_ERROR = 2
 """Exit status for errors the user can act on (bad settings, unusable files)."""
@@ -23,52 +67,12 @@ EXIT_ERROR = 2
 
 def fail(error: DeskError) -> None:
     """Print a user-facing error and exit with status 2."""
+    import click
+
     click.echo(f"deskcli: error: {error.message}", err=True)
     if error.hint:
         click.echo(error.hint, err=True)
     sys.exit(EXIT_ERROR)
-
-
-def _caller_id(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from deskcli.services.phones import looks_like_phone
-
-    if not looks_like_phone(value):
-        raise click.BadParameter(f"{value!r} is not a phone number (expected digits, spaces, + - ( ) only).")
-    return value.strip()
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite database file. Default: deskcli.db in the user data directory (or DESKCLI_DB).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file (TOML). Default: config.toml in the user config directory (or DESKCLI_CONFIG).",
-)
-@click.option(
-    "--caller-id",
-    metavar="NUMBER",
-    callback=_caller_id,
-    help="The caller's number from the phone system: opens the greeting with that caller identified.",
-)
-@click.version_option(__version__, "--version", prog_name="deskcli")
-@click.pass_context
-def main(ctx: click.Context, db_path: Path | None, config_path: Path | None, caller_id: str | None) -> None:
-    """deskcli: the live-call console for help desk analysts.
-
-    Run without a command to start the console. Settings come from flags, DESKCLI_*
-    variables and the config file, in that order.
-    """
-    ctx.obj = LaunchOptions(db=db_path, config=config_path, caller_id=caller_id)
-    if ctx.invoked_subcommand is None:
-        sys.exit(run_console(ctx.obj))
 
 
 def run_console(options: LaunchOptions) -> int:
@@ -80,84 +84,3 @@ def run_console(options: LaunchOptions) -> int:
     if app.startup_error is not None:
         fail(app.startup_error)
     return app.return_code or 0
-
-
-@main.command()
-@click.option("--full", is_flag=True, help="Also run SQLite's integrity check over the whole file (slow on big files).")
-@click.pass_obj
-def check(options: LaunchOptions, full: bool) -> None:
-    """Open the database (upgrading it if needed) and report on it."""
-    from deskcli.runtime import open_runtime
-    from deskcli.services.status import describe
-
-    try:
-        runtime = open_runtime(options)
-    except DeskError as error:
-        fail(error)
-    from sqlalchemy.exc import DBAPIError
-
-    from deskcli.db import as_store_error
-
-    try:
-        report = describe(runtime, full=full)
-    except DBAPIError as exc:
-        fail(as_store_error(runtime.store.target, exc))
-    finally:
-        runtime.close()
-    for label, value in report.lines:
-        click.echo(f"{label:<16} {value}")
-    for note in runtime.notes:
-        click.echo(note)
-    if not report.healthy:
-        sys.exit(1)
-
-
-@main.group()
-def policies() -> None:
-    """The office's policy files: copy them to edit, and check them."""
-
-
-@policies.command("copy")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files already in FOLDER.")
-def copy_policies(folder: Path, force: bool) -> None:
-    """Copy the shipped policy files into FOLDER to edit them there."""
-    from deskcli import datafiles
-
-    folder.mkdir(parents=True, exist_ok=True)
-    copied, kept = [], []
-    for file in datafiles.iter_folder("policies", ".toml"):
-        target = folder / file.name.rsplit("/", 1)[-1]
-        if target.exists() and not force:
-            kept.append(target.name)
-            continue
-        target.write_text(file.text, encoding="utf-8")
-        copied.append(target.name)
-    click.echo(f"Copied {len(copied)} file(s) to {folder}." + (f" Kept existing: {', '.join(kept)}." if kept else ""))
-    click.echo(f'Use them: set policy_dir = "{folder.resolve()}" in the config file (or DESKCLI_POLICY_DIR).')
-
-
-@policies.command("check")
-@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path), required=False)
-def check_policies(folder: Path | None) -> None:
-    """Validate the policy files (the office's copies in FOLDER, else the shipped ones)."""
-    from deskcli.errors import DeskError
-    from deskcli.services.policy import load_policies
-
-    try:
-        loaded = load_policies(folder)
-    except DeskError as error:
-        fail(error)
-    click.echo(
-        f"Policies OK: {len(loaded.escalation.routes)} routes, {len(loaded.escalation.triggers)} triggers, "
-        f"{len(loaded.categories.categories)} categories, {len(loaded.sla.targets)} SLA targets."
-    )
-
-
-def _register_subcommands() -> None:
-    from deskcli.cli_due import due
-
-    main.add_command(due)
-
-
-_register_subcommands()

@@ -6,8 +6,17 @@ data layer is only imported afterwards, in a worker.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
+_DIGIT = re.compile(r"\d")
+
+
+def looks_like_phone(text: str) -> bool:
+    """True when ``text`` is made of phone characters and holds at least three digits."""
+    return bool(_PHONE_CHARS.match(text)) and len(_DIGIT.findall(text)) >= 3
 
 
 @dataclass(frozen=True)

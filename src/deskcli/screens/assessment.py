@@ -99,7 +99,6 @@ class AssessmentScreen(StageScreen):
         self.query_one("#category", Select).set_options(options)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#notes", TextArea).border_title = "Notes - saved as you type"
 
     def reset_for_new_call(self) -> None:

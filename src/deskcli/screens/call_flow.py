@@ -206,7 +206,7 @@ class CallFlow:
         """Back to the queue; the call stays as it is."""
         from deskcli.screens.stage import StageScreen
 
-        while isinstance(self.app.screen, StageScreen) or len(self.app.screen_stack) > 2:
+        while isinstance(self.app.screen, StageScreen) or len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         home = self.app.screen
         if hasattr(home, "action_refresh"):

@@ -56,7 +56,6 @@ class FollowUpScreen(StageScreen):
 
     def on_mount(self) -> None:
         self.query_one("#all-promises", DataTable).add_columns("Due", "", "Call", "Customer", "Kind", "Promise")
-        super().on_mount()
 
     def load_call(self, view: CallView | None) -> None:
         self._load()

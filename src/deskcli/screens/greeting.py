@@ -363,7 +363,7 @@ class GreetingScreen(StageScreen):
         self._set_mode("new")
         typed = self.query_one("#lookup", Input).value.strip()
         if typed:
-            from deskcli.services.phones import looks_like_phone
+            from deskcli.launch import looks_like_phone
 
             target = "#new-phone" if looks_like_phone(typed) else "#new-email" if "@" in typed else "#new-name"
             self.query_one(target, Input).value = typed

@@ -12,13 +12,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from deskcli.screens.base import DeskScreen
 from deskcli.timefmt import when
 from deskcli.widgets.safe import safe_text
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from deskcli.services.queue import CallRow, PromiseRow, RowNotes
 
 
@@ -37,6 +39,8 @@ class HomeScreen(DeskScreen):
     """The queue an analyst keeps open between calls."""
 
     _promise_calls: dict[int, int] = {}
+    _tables_ready = False
+    _pending: QueueData | None = None
 
     BINDINGS = [
         Binding("n", "new_call", "New call", id="home.new_call", tooltip="Answer: the greeting, with the lookup ready"),
@@ -51,18 +55,33 @@ class HomeScreen(DeskScreen):
         with Vertical(id="home"):
             yield Static("Opening the database…", id="home-status", markup=False)
             yield Static("Promises due today", classes="section-title")
-            yield DataTable(id="promises", cursor_type="row", zebra_stripes=True)
+            yield Vertical(id="promises-box", classes="table-box")
             yield Static("My open calls", classes="section-title")
-            yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+            yield Vertical(id="mine-box", classes="table-box")
             yield Static("Calls I perceive-own that someone else is working", classes="section-title")
-            yield DataTable(id="elsewhere", cursor_type="row", zebra_stripes=True)
+            yield Vertical(id="elsewhere-box", classes="table-box")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#promises", DataTable).add_columns("Due", "Call", "Customer", "Promise")
-        self.query_one("#mine", DataTable).add_columns("Call", "Opened", "Customer", "Status", "SLA", "Summary")
-        self.query_one("#elsewhere", DataTable).add_columns("Call", "Customer", "Working it", "Next contact", "SLA", "Summary")
-        super().on_mount()
+        # The tables are mounted just after the first frame: styling three DataTables
+        # (a dozen component classes each) would otherwise delay it by ~50 ms.
+        self.call_after_refresh(self._mount_tables)
+
+    def _mount_tables(self) -> None:
+        from textual.widgets import DataTable
+
+        columns = {
+            "promises": ("Due", "Call", "Customer", "Promise"),
+            "mine": ("Call", "Opened", "Customer", "Status", "SLA", "Summary"),
+            "elsewhere": ("Call", "Customer", "Working it", "Next contact", "SLA", "Summary"),
+        }
+        for name, headings in columns.items():
+            table = DataTable(id=name, cursor_type="row", zebra_stripes=True)
+            self.query_one(f"#{name}-box").mount(table)
+            table.add_columns(*headings)
+        self._tables_ready = True
+        if self._pending is not None:
+            self._show(self._pending)
 
     def runtime_ready(self) -> None:
         self.action_refresh()
@@ -84,6 +103,8 @@ class HomeScreen(DeskScreen):
 
     def action_open(self) -> None:
         """Open the call under the cursor (a call row, or the call of a promise)."""
+        from textual.widgets import DataTable
+
         table = self.focused if isinstance(self.focused, DataTable) else None
         if table is None or table.row_count == 0:
             return
@@ -96,8 +117,8 @@ class HomeScreen(DeskScreen):
             if call_id is not None:
                 self.desk.flow.open_call(call_id)
 
-    @on(DataTable.RowSelected)
-    def _row_chosen(self) -> None:
+    def on_data_table_row_selected(self) -> None:
+        """Enter on a row opens its call."""
         self.action_open()
 
     def action_outbox(self) -> None:
@@ -139,6 +160,12 @@ class HomeScreen(DeskScreen):
         return data
 
     def _show(self, data: QueueData) -> None:
+        if not self._tables_ready:
+            self._pending = data  # shown as soon as the tables are mounted
+            return
+        self._pending = None
+        from textual.widgets import DataTable
+
         runtime = self.runtime
         assert runtime is not None
         zone = runtime.settings.zone()

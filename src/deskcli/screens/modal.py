@@ -19,6 +19,7 @@ class Dialog(ModalScreen[R]):
     """A modal dialog; ``escape`` dismisses it with :attr:`CANCEL`."""
 
     CANCEL: Any = None
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     @property

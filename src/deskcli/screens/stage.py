@@ -45,6 +45,8 @@ class StageScreen(DeskScreen):
     """A stage of the call. Subclasses compose :meth:`compose_body` and fill it in :meth:`load_call`."""
 
     STAGE: ClassVar[Stage]
+    CSS_PATH = "call.tcss"
+    """Loaded with the first stage screen, so the first frame does not wait for it."""
 
     BINDINGS: ClassVar[list[Binding]] = []
     """Each stage lists its own keys first, then :data:`CALL_KEYS` (the footer keeps that order)."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-_PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
+from deskcli.launch import looks_like_phone  # noqa: F401  (re-exported: the CLI needs it without phonenumbers)
+
 _NON_DIGITS = re.compile(r"\D")
 
 
@@ -36,11 +37,6 @@ def normalise(raw: str, region: str) -> NormalisedPhone:
         return NormalisedPhone(raw, None, _strip_trunk(_NON_DIGITS.sub("", raw), region))
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164) if phonenumbers.is_possible_number(number) else None
     return NormalisedPhone(raw, e164, phonenumbers.national_significant_number(number))
-
-
-def looks_like_phone(text: str) -> bool:
-    """True when ``text`` is made of phone characters and holds at least three digits."""
-    return bool(_PHONE_CHARS.match(text)) and len(_NON_DIGITS.sub("", text)) >= 3
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""Process start → first frame, measured from outside in a pseudo-terminal.
+
+The clock starts just before the process is spawned and stops when the text of the
+first screen appears on the terminal: what the analyst waits for.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+from collections.abc import Sequence
+
+
+def time_to_text(argv: Sequence[str], text: bytes, env: dict[str, str], *, timeout: float = 30.0) -> float:
+    """Seconds from spawning ``argv`` until ``text`` appears on its terminal."""
+    import fcntl
+    import termios
+
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.execve(argv[0], list(argv), env)
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        seen = bytearray()
+        deadline = started + timeout
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen.extend(chunk)
+                if text in seen:
+                    return time.perf_counter() - started
+        raise RuntimeError(f"{text!r} did not appear within {timeout:.0f} s")
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def children_peak_rss_mb() -> float:
+    """The largest resident set of any finished child process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def deskcli_argv(db_path: str) -> list[str]:
+    """How deskcli is started."""
+    return [sys.executable, "-m", "deskcli", "--db", db_path]
+
+
+def bare_argv() -> list[str]:
+    """How the floor app is started: the same way."""
+    return [sys.executable, "-m", "deskcli.bench.bare_app"]
