@@ -194,3 +194,39 @@ def test_check_full_reports_damage_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     output = result.stdout + result.stderr
     assert "malformed" in output or "damaged" in output or "integrity" in output
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "x.db"],
+        ["--db=x.db"],
+        ["--config", "c.toml", "--db", "x.db"],
+        ["--caller-id", "+44 20 7946 0000"],
+        ["--caller-id=020 7946 0000", "--db", "y.db"],
+    ],
+)
+def test_plain_start_fast_path_agrees_with_click(argv):
+    """The fast path reads a plain start exactly as the click command line does."""
+    from deskcli.cli import quick_launch
+    from deskcli.cli_click import cli
+
+    quick = quick_launch(argv)
+    assert quick is not None
+    context = cli.make_context("deskcli", list(argv), resilient_parsing=False)
+    params = context.params
+    assert quick.db == params["db_path"]
+    assert quick.config == params["config_path"]
+    assert quick.caller_id == params["caller_id"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check"], ["--help"], ["--version"], ["--caller-id", "abc"], ["--db"], ["--db", "a", "--db", "b"], ["--unknown"], ["--db", "--config"]],
+)
+def test_anything_else_goes_to_click(argv):
+    """Subcommands, help, bad values and unknown options are left to click."""
+    from deskcli.cli import quick_launch
+
+    assert quick_launch(argv) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -39,7 +40,8 @@ class DeskApp(App[None]):
     """deskcli: the live-call console."""
 
     TITLE = "deskcli"
-    CSS_PATH = "deskcli.tcss"
+    CSS_PATH = Path(__file__).parent / "deskcli.tcss"
+    """Absolute, so subclasses elsewhere (tests, the benchmark) find it too."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="app.keys", tooltip="Show or hide the keys of this screen"),

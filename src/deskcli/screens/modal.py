@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.binding import Binding
@@ -19,7 +20,7 @@ class Dialog(ModalScreen[R]):
     """A modal dialog; ``escape`` dismisses it with :attr:`CANCEL`."""
 
     CANCEL: Any = None
-    CSS_PATH = "dialogs.tcss"
+    CSS_PATH = Path(__file__).parent / "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     @property

@@ -8,6 +8,7 @@ field; they use F-keys and control keys that text fields leave free.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -45,7 +46,7 @@ class StageScreen(DeskScreen):
     """A stage of the call. Subclasses compose :meth:`compose_body` and fill it in :meth:`load_call`."""
 
     STAGE: ClassVar[Stage]
-    CSS_PATH = "call.tcss"
+    CSS_PATH = Path(__file__).parent / "call.tcss"
     """Loaded with the first stage screen, so the first frame does not wait for it."""
 
     BINDINGS: ClassVar[list[Binding]] = []

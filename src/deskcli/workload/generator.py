@@ -207,7 +207,7 @@ class _Clock:
 
 def _prepare_database(db_path: Path, now: datetime) -> None:
     """Create (or check) the file with the real schema and the shipped articles."""
-    from sqlalchemy import func, select
+    from sqlmodel import func, select
 
     from deskcli import db
     from deskcli.clock import ManualClock
@@ -939,7 +939,7 @@ class _Workload:
 
             # --- the conversation: greeting, name, acknowledgement, assessment
             ev((t0, "created", f'{{"reference": "{reference}", "channel": "{channel}", "customer_id": {cust}}}'))
-            if r() < 0.10:
+            if r() < 0.05:
                 tod = (t0 + clock.offset[t0 // _DAY - clock.d0]) % _DAY
                 part = "morning" if tod < 12 * _HOUR else ("afternoon" if tod < 18 * _HOUR else "evening")
                 greeting = greeting_cache.get((a, part))
@@ -980,7 +980,7 @@ class _Workload:
                     ev((ack_t, "acknowledged", f'{{"method": "verbal", "reference": "{reference}", "detail": ""}}'))
                 ack_at = T(ack_t)
                 step_t = ack_t
-            if assessed and r() < 0.2:
+            if assessed and r() < 0.1:
                 ev((step_t, "fields_changed",
                     f'{{"changes": {{"category": [null, "{category}"], "summary": ["", {summary_json}], '
                     f'"urgency": [null, "{urgency}"], "priority": [null, {priority}]}}}}'))
@@ -1108,7 +1108,7 @@ class _Workload:
                         else:
                             kind, text = "promise", promise_texts[int(r() * len(promise_texts))]
                         commit(kind, text, t + _HOUR + int(r() * 2 * _DAY), t, pending_ok, force_pending=recent)
-                elif r() < 0.25:
+                elif r() < 0.15:
                     c_t = t + int(r() * _DAY)
                     if c_t < now_s:
                         ev((c_t, "contact_logged",
@@ -1137,13 +1137,13 @@ class _Workload:
 
             if status == "closed" or status == "awaiting_confirmation":
                 resolution, instruction = res, ins
-                if assessed and articles_by_cat[k] and r() < 0.3:
+                if assessed and articles_by_cat[k] and r() < 0.08:
                     article = articles_by_cat[k][int(r() * len(articles_by_cat[k]))]
                     article_id = article[0]
                     article_uses[article_id] = article_uses.get(article_id, 0) + 1
                     ev((t, "article_used", f'{{"article_id": {article_id}, "slug": {article[1]}, "title": {article[2]}}}'))
                 resolved_at = T(t)
-                if not first_time or r() < 0.5:
+                if not first_time or r() < 0.25:
                     ev((t, "resolved",
                         f'{{"resolution": {res_json}, "instructions": {ins_json}, '
                         f'"article_id": {"null" if article_id is None else article_id}}}'))
@@ -1196,7 +1196,7 @@ class _Workload:
                             ev((c_t, "closed", closed_payload))
                             agreed_at = closed_at = T(c_t)
                             t = c_t
-                    if r() < 0.1:
+                    if r() < 0.06:
                         due = clock.next_business_day_at(t, 10 * _HOUR)
                         commit("follow_up", follow_text, due, t, pending_ok and recent)
                     elif r() < 0.15:

@@ -1,0 +1,164 @@
+"""In-app latencies: key → the frame that shows its effect, timed inside the app.
+
+Run in its own process (``python -m deskcli.bench.inapp DB OUT.json``) so its peak
+memory is the app's. A key's time is taken when the app receives the key event;
+the end is taken after the refresh that follows the effect (``call_after_refresh``).
+Pilot's own per-key overhead (~64 ms) falls between keys, not inside a figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+from textual import events
+
+from deskcli.app import DeskApp
+from deskcli.launch import LaunchOptions
+
+
+class ProbeApp(DeskApp):
+    """The real app, noting when each key arrives."""
+
+    key_at = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.key_at = time.perf_counter()
+        await super().on_event(event)
+
+
+class Samples:
+    """Latencies collected per figure, in milliseconds."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[float]] = {}
+
+    def add(self, name: str, started: float) -> None:
+        self.data.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+
+
+def instrument(app: ProbeApp, samples: Samples) -> None:
+    """Hook the points where each effect is on screen (bench only: the app is unchanged)."""
+    from deskcli.autosave import NotesAutosaver
+    from deskcli.screens.followup import FollowUpScreen
+    from deskcli.screens.greeting import GreetingScreen
+    from deskcli.screens.stage import StageScreen
+
+    show_matches = GreetingScreen._show_matches
+    offer = NotesAutosaver.offer
+    resume = StageScreen.on_screen_resume
+    show_promises = FollowUpScreen._show
+
+    def timed_matches(self, query, found):  # noqa: ANN001, ANN202
+        started = app.key_at
+        show_matches(self, query, found)
+        if found and query == self._query:
+            self.call_after_refresh(samples.add, "lookup_key_to_rows", started)
+
+    def timed_offer(self, call_id, text):  # noqa: ANN001, ANN202
+        # The notes handler hands each change to the autosaver: the keystroke's effect.
+        started = app.key_at
+        offer(self, call_id, text)
+        app.call_after_refresh(samples.add, "notes_key_to_frame", started)
+
+    def timed_resume(self):  # noqa: ANN001, ANN202
+        # The first frame of the stage screen after the key (its data follows).
+        started = app.key_at
+        resume(self)
+        if getattr(app, "measuring_stages", False):
+            self.call_after_refresh(samples.add, "stage_switch_key_to_frame", started)
+
+    def timed_promises(self, rows, now):  # noqa: ANN001, ANN202
+        started = app.key_at
+        show_promises(self, rows, now)
+        if getattr(app, "measuring_follow_up", False):
+            self.call_after_refresh(samples.add, "follow_up_open_key_to_rows", started)
+
+    GreetingScreen._show_matches = timed_matches
+    NotesAutosaver.offer = timed_offer
+    StageScreen.on_screen_resume = timed_resume
+    FollowUpScreen._show = timed_promises
+
+
+async def settle(app: DeskApp, pilot) -> None:  # noqa: ANN001
+    for _ in range(6):
+        await app.workers.wait_for_complete()
+        if app._writer is not None:  # noqa: SLF001
+            await asyncio.to_thread(app.writer.submit(lambda: None).result, 30)
+        await pilot.pause()
+
+
+async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_rounds: int) -> dict:
+    """Drive the app through the measured actions and return the samples."""
+    samples = Samples()
+    app = ProbeApp(LaunchOptions(db=db_path))
+    instrument(app, samples)
+    async with app.run_test(size=(100, 34)) as pilot:
+        for _ in range(500):
+            if app.runtime is not None and app.runtime.analyst is not None:
+                break
+            await pilot.pause(0.02)
+        await settle(app, pilot)
+        # Opening the follow-up list from the queue.
+        for _ in range(3):
+            app.measuring_follow_up = True  # type: ignore[attr-defined]
+            await pilot.press("f")
+            await settle(app, pilot)
+            app.measuring_follow_up = False  # type: ignore[attr-defined]
+            await pilot.press("ctrl+b")
+            await settle(app, pilot)
+        # Lookup as you type, one key at a time.
+        await pilot.press("n")
+        await settle(app, pilot)
+        lookup = app.screen.query_one("#lookup")
+        for prefix in prefixes:
+            lookup.value = ""
+            await pilot.pause()
+            for char in prefix:
+                await pilot.press("space" if char == " " else char)
+                await pilot.pause(0.03)
+            await settle(app, pilot)
+        # A call: choose the last match, then notes and stage switches.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        rng = random.Random(3)
+        words = "caller says the printer is offline again after the update so we tried a restart".split()
+        for _ in range(note_keys):
+            word = rng.choice(words)
+            for char in word + " ":
+                await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        app.measuring_stages = True  # type: ignore[attr-defined]
+        for _ in range(stage_rounds):
+            for key in ("f2", "f3", "f4", "f5"):
+                await pilot.press(key)
+                await settle(app, pilot)
+        app.measuring_stages = False  # type: ignore[attr-defined]
+        await pilot.press("ctrl+g")
+        await settle(app, pilot)
+    return {
+        "samples": samples.data,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    """``python -m deskcli.bench.inapp DB OUT NOTE_WORDS STAGE_ROUNDS [PREFIXES …]``."""
+    db_path, out = Path(sys.argv[1]), Path(sys.argv[2])
+    note_keys, stage_rounds = int(sys.argv[3]), int(sys.argv[4])
+    prefixes = sys.argv[5:] or ["smi", "jon", "pat"]
+    result = asyncio.run(run(db_path, prefixes, note_keys=note_keys, stage_rounds=stage_rounds))
+    out.write_text(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
