@@ -129,9 +129,11 @@ def check_policies(folder: Path | None) -> None:
 
 
 def _register_subcommands() -> None:
+    from deskcli.cli_bench import bench
     from deskcli.cli_due import due
 
     cli.add_command(due)
+    cli.add_command(bench)
 
 
 _register_subcommands()

@@ -12,7 +12,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from deskcli.widgets.key_bar import KeyBar
 
 from deskcli.screens.base import DeskScreen
 from deskcli.timefmt import when
@@ -60,7 +62,7 @@ class HomeScreen(DeskScreen):
             yield Vertical(id="mine-box", classes="table-box")
             yield Static("Calls I perceive-own that someone else is working", classes="section-title")
             yield Vertical(id="elsewhere-box", classes="table-box")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # The tables are mounted just after the first frame: styling three DataTables

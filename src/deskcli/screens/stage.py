@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
+from deskcli.widgets.key_bar import KeyBar
 
 from deskcli.enums import Stage
 from deskcli.screens.base import DeskScreen
@@ -64,7 +64,7 @@ class StageScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield CallHeader(self._now, self._zone, id="call-header")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         """Override: the stage's own widgets."""

@@ -1,0 +1,186 @@
+"""One benchmark run: build or reuse the database, measure, compare with floors and budgets."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from deskcli.bench import first_frame, queries
+from deskcli.bench.bare_app import MARK
+from deskcli.bench.report import Figure, limit_figure, ratio_figure
+
+BENCH_ANALYST = "analyst01"
+"""The generated analyst whose queue and promises the benchmark opens."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """What to measure on how much data."""
+
+    customers: int
+    calls: int
+    db_path: Path
+    seed: int = 1
+    pending_promises: int = 10_000
+    first_frame_runs: int = 15
+    note_words: int = 60
+    stage_rounds: int = 6
+    query_repeat: int = 30
+    lookup_prefixes: int = 12
+
+
+def quick(db_path: Path) -> BenchConfig:
+    """A small data set that runs in well under a minute (used by the test suite)."""
+    return BenchConfig(
+        customers=2_000, calls=20_000, db_path=db_path, pending_promises=500,
+        first_frame_runs=3, note_words=8, stage_rounds=2, query_repeat=5, lookup_prefixes=3,
+    )
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def ensure_database(config: BenchConfig, progress: Progress) -> dict:
+    """Generate the database unless one made with the same parameters exists; its report."""
+    sidecar = config.db_path.with_suffix(config.db_path.suffix + ".json")
+    wanted = {"customers": config.customers, "calls": config.calls, "seed": config.seed, "pending_promises": config.pending_promises}
+    if config.db_path.exists() and sidecar.exists():
+        saved = json.loads(sidecar.read_text())
+        if all(saved.get(key) == value for key, value in wanted.items()):
+            progress(f"reusing {config.db_path}")
+            return saved
+    from deskcli.workload.generator import generate
+
+    for stale in (config.db_path, config.db_path.with_name(config.db_path.name + "-wal"), config.db_path.with_name(config.db_path.name + "-shm"), sidecar):
+        stale.unlink(missing_ok=True)
+    config.db_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def report(stage: str, fraction: float) -> None:
+        progress(f"generating: {stage} {fraction:4.0%}")
+
+    made = generate(
+        config.db_path, customers=config.customers, calls=config.calls, seed=config.seed,
+        promises_for=BENCH_ANALYST, pending_promises=config.pending_promises, progress=report,
+    )
+    saved = {**wanted, "seconds": made.seconds, "bytes": made.bytes}
+    sidecar.write_text(json.dumps(saved))
+    return saved
+
+
+def subprocess_env(home: Path) -> dict[str, str]:
+    """A clean environment for the measured processes: the bench analyst, no user config."""
+    env = {key: value for key, value in os.environ.items() if not key.upper().startswith("DESKCLI_")}
+    env.update(
+        TERM="xterm-256color",
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        DESKCLI_ANALYST__HANDLE=BENCH_ANALYST,
+        DESKCLI_ANALYST__NAME="Bench Analyst",
+        DESKCLI_ANALYST__DEPARTMENT="Help Desk",
+    )
+    return env
+
+
+def name_prefixes(db_path: Path, count: int, seed: int) -> list[str]:
+    """Real surname prefixes (3-4 letters) from the database, as an analyst would type them."""
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        total = connection.execute("SELECT max(id) FROM customer").fetchone()[0] or 0
+        rng = random.Random(seed)
+        prefixes: list[str] = []
+        while len(prefixes) < count and total:
+            row = connection.execute("SELECT name FROM customer WHERE id = ?", (rng.randint(1, total),)).fetchone()
+            if row and " " in row[0]:
+                surname = row[0].rsplit(" ", 1)[1]
+                if surname.isalpha():
+                    prefixes.append(surname[: rng.choice((3, 4))].lower())
+        return prefixes
+    finally:
+        connection.close()
+
+
+def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
+    """Measure everything; the figures and the context they were measured in."""
+    made = ensure_database(config, progress)
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="deskcli-bench-") as folder:
+        home = Path(folder)
+        env = subprocess_env(home)
+        # Make sure the measured starts open an up-to-date database with its analyst.
+        subprocess.run([sys.executable, "-m", "deskcli", "--db", str(config.db_path), "check"], env=env, check=True, capture_output=True)
+
+        progress("first frame")
+        bare, desk = [], []
+        for _ in range(config.first_frame_runs):
+            bare.append(first_frame.time_to_text(first_frame.bare_argv(), MARK.encode(), env))
+            desk.append(first_frame.time_to_text(first_frame.deskcli_argv(str(config.db_path)), b"Promises due today", env))
+        figures.append(ratio_figure("first frame (median)", statistics.median(desk), statistics.median(bare), "s", 1.25,
+                                    note=f"p95 {p95(desk):.3f} s vs {p95(bare):.3f} s"))
+        first_frame_rss = first_frame.children_peak_rss_mb()
+
+        progress("in-app latencies")
+        prefixes = name_prefixes(config.db_path, config.lookup_prefixes, config.seed)
+        out = home / "inapp.json"
+        subprocess.run(
+            [sys.executable, "-m", "deskcli.bench.inapp", str(config.db_path), str(out), str(config.note_words), str(config.stage_rounds), *prefixes],
+            env=env, check=True, capture_output=True, timeout=900,
+        )
+        inapp = json.loads(out.read_text())
+        samples = inapp["samples"]
+
+        progress("queries against raw SQL")
+        os.environ.update({key: value for key, value in env.items() if key.startswith(("DESKCLI_", "XDG_"))})
+        from deskcli.launch import LaunchOptions
+        from deskcli.runtime import open_runtime
+
+        runtime = open_runtime(LaunchOptions(db=config.db_path))
+        try:
+            lookup = queries.lookup_pair(runtime, config.db_path, prefixes, config.query_repeat)
+            pairs = queries.queue_pairs(runtime, config.db_path, config.query_repeat)
+        finally:
+            runtime.close()
+
+    lookups = samples.get("lookup_key_to_rows", [])
+    figures.append(limit_figure("lookup key → rows on screen (p95)", p95(lookups), "ms", 50, "p95 < 50 ms",
+                                note=f"median {statistics.median(lookups):.1f} ms over {len(lookups)} keys" if lookups else "no samples"))
+    figures.append(ratio_figure("lookup query (median)", lookup.service.median, lookup.raw.median, "ms", 3,
+                                note=f"{len(prefixes)} prefixes per run: {', '.join(prefixes)}"))
+    notes = samples.get("notes_key_to_frame", [])
+    figures.append(limit_figure("notes key → frame (p95)", p95(notes), "ms", 8, "p95 < 8 ms",
+                                note=f"median {statistics.median(notes):.1f} ms over {len(notes)} keys" if notes else "no samples"))
+    stages = samples.get("stage_switch_key_to_frame", [])
+    steady = stages[2:] if len(stages) > 4 else stages  # the first showings of resolve and close compose them
+    figures.append(limit_figure("stage switch key → frame (p95)", p95(steady), "ms", 50, "< 50 ms",
+                                note=f"median {statistics.median(steady):.1f} ms; first showing of a screen "
+                                     f"(it is composed then): {', '.join(f'{s:.0f}' for s in stages[:2])} ms"))
+    for pair in pairs:
+        figures.append(ratio_figure(pair.name + " (median)", pair.service.median, pair.raw.median, "ms", 2,
+                                    note=f"p95 {pair.service.p95:.2f} ms vs {pair.raw.p95:.2f} ms"))
+    follow = samples.get("follow_up_open_key_to_rows", [])
+    figures.append(Figure(f"open the follow-up list ({config.pending_promises:,} promises; median)",
+                          statistics.median(follow) if follow else 0.0, "ms", note="key → first page of rows on screen"))
+    peak = max(inapp["peak_rss_mb"], first_frame_rss)
+    figures.append(limit_figure("peak RSS of the app", peak, "MB", 100, "≤ 100 MB", inclusive=True,
+                                note=f"in-app run {inapp['peak_rss_mb']:.1f} MB, first-frame runs {first_frame_rss:.1f} MB"))
+    figures.append(Figure("database size per million calls", made["bytes"] / max(config.calls, 1) * 1_000_000 / 1_048_576, "MB",
+                          note=f"{made['bytes'] / 1_048_576:.0f} MB for {config.calls:,} calls"))
+    scaled = config.customers == 100_000 and config.calls == 1_000_000
+    figures.append(Figure(f"generate {config.customers:,} customers + {config.calls:,} calls", made["seconds"], "s",
+                          budget="≤ 60 s" if scaled else "", passed=(made["seconds"] <= 60) if scaled else None))
+    context = {"customers": config.customers, "calls": config.calls, "seed": config.seed, "db": str(config.db_path),
+               "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    return figures, context
