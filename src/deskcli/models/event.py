@@ -20,10 +20,7 @@ class CallEvent(SQLModel, table=True):
     """
 
     __tablename__ = "call_event"
-    __table_args__ = (
-        Index("ix_call_event_call", "call_id", "id"),
-        Index("ix_call_event_kind_at", "kind", "at"),
-    )
+    __table_args__ = (Index("ix_call_event_call", "call_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     call_id: int = Field(foreign_key="call.id")

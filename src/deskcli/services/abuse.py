@@ -108,6 +108,12 @@ def end_abusive_call(
         call.actual_owner_id = None
         call.actual_owner_label = manager.strip()
         set_status(session, call, CallStatus.ESCALATED, by)
+        session.flush()
+        events.record(
+            session, call, EventKind.ESCALATED, by,
+            route="senior_staff", tier=3, type=str(EscalationType.HIERARCHICAL), receiver=manager.strip(),
+            time_to_fix="", triggers=["crossed_the_line"], re_escalation=previous is not None, transfer=True,
+        )
         events.record(
             session, call, EventKind.OWNERSHIP_MOVED, by,
             actual_from=old_owner, actual_to={"id": None, "label": call.actual_owner_label}, perceived=call.perceived_owner_id,

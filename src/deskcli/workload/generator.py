@@ -20,20 +20,25 @@ every row back exactly as if the services had written it.
 from __future__ import annotations
 
 import json
+import marshal
+import multiprocessing
 import os
 import random
 import sqlite3
 import time
+import traceback
 import unicodedata
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from operator import itemgetter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from deskcli.clock import as_utc
 from deskcli.errors import StoreError
 from deskcli.workload import vocab
 
@@ -49,6 +54,9 @@ CHUNK_ROWS = 50_000
 CHUNK_CALLS = 10_000
 """Calls per transaction (with their events, promises and escalations: ~60 000 rows)."""
 
+PARALLEL_FROM = 50_000
+"""From this many calls, generate them in a child process (when the platform can fork)."""
+
 WINDOW_DAYS = 730
 """Calls are spread over the two years before ``now``."""
 
@@ -57,9 +65,10 @@ TABLES = ("analyst", "customer", "customer_phone", "call", "call_event", "commit
 Progress = Callable[[str, float], None]
 
 _DAY = 86_400
-_first = itemgetter(0)
 _HOUR = 3_600
-_MINUTE = 60
+_OPENS = 8 * _HOUR + 1_800
+_CLOSES = 17 * _HOUR + 1_800
+_first = itemgetter(0)
 
 
 @dataclass
@@ -77,6 +86,11 @@ class GenerationReport:
     stages: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage (customers, calls, indexes, search, analyze)."""
 
+    @property
+    def bytes(self) -> int:
+        """The file size, under the name the benchmark reads (``deskcli.bench.run``)."""
+        return self.file_bytes
+
     def describe(self) -> str:
         """One line per table, then time and size."""
         lines = [f"{table:<18} {count:>12,}" for table, count in self.counts.items()]
@@ -91,7 +105,9 @@ GB_LANDLINES: tuple[tuple[str, str], ...] = (
     ("020", "7946"), ("0113", "496"), ("0114", "496"), ("0117", "496"), ("0121", "496"),
     ("0131", "496"), ("0141", "496"), ("0161", "496"), ("0191", "498"), ("029", "2018"), ("028", "9649"),
 )
-"""Area code and exchange of the number ranges Ofcom keeps for drama (never real lines)."""
+"""Area codes and exchanges of Ofcom's drama number ranges. Ofcom reserves only a
+thousand numbers in each; the generator uses all ten thousand subscriber numbers, which
+is fine for a test database but means a few may be real lines: never dial them."""
 
 LANDLINE_FORMATS = 4
 MOBILE_FORMATS = 4
@@ -118,7 +134,7 @@ def gb_landline(area: int, subscriber: int, fmt: int) -> tuple[str, str, str]:
 
 
 def gb_mobile(subscriber: int, fmt: int) -> tuple[str, str, str]:
-    """A GB mobile in the drama range ``07700 900000``-``07700 999999`` (see :func:`gb_landline`)."""
+    """A GB mobile ``07700 9xxxxx`` (Ofcom's drama range is ``07700 900000``-``900999``; see :func:`gb_landline`)."""
     six = f"{900000 + subscriber % 100000:06d}"
     national = "7700" + six
     if fmt == 0:
@@ -193,6 +209,22 @@ class _Clock:
     def local_at(self, day: int, seconds: int) -> int:
         """The UTC moment of local time ``seconds`` after midnight of ``day`` (days since the epoch)."""
         return day * _DAY + seconds - self.offset[day - self.d0]
+
+    def business(self, t: int, spread: float) -> int:
+        """``t`` if the office is open then (weekdays 08:30-17:30 local), else early on the next working morning.
+
+        ``spread`` (0-1) places the moved time within the first two hours of the morning.
+        """
+        local = t + self.offset[t // _DAY - self.d0]
+        day, seconds = divmod(local, _DAY)
+        weekday = (day + 3) % 7
+        if weekday < 5 and _OPENS <= seconds < _CLOSES:
+            return t
+        if seconds >= _CLOSES or weekday >= 5:
+            day += 1
+        while (day + 3) % 7 >= 5:
+            day += 1
+        return self.local_at(day, _OPENS + int(spread * 2 * _HOUR))
 
     def next_business_day_at(self, t: int, seconds: int) -> int:
         """``seconds`` after local midnight on the next weekday after ``t``."""
@@ -288,6 +320,7 @@ def generate(
     pending_promises: int = 0,
     now: datetime | None = None,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> GenerationReport:
     """Fill a new database at ``db_path`` with a synthetic help desk workload.
 
@@ -296,6 +329,9 @@ def generate(
     before ``now``, each with a timeline, and promises and escalations where the
     call had them. With ``promises_for``, that analyst owes exactly
     ``pending_promises`` unsettled promises.
+
+    ``parallel`` generates the calls in a forked child process while this one inserts
+    them (the default for big workloads where ``fork`` exists); the rows are the same.
 
     Raises :class:`StoreError` when the file already holds data.
     """
@@ -309,7 +345,7 @@ def generate(
         raise ValueError("pending_promises needs promises_for (the analyst who owes them)")
     if pending_promises and not calls:
         raise ValueError("pending promises belong to calls: ask for at least one call")
-    now = (now or DEFAULT_NOW).astimezone(UTC)
+    now = as_utc(now or DEFAULT_NOW)  # a naive time is refused, not guessed
     report = progress or (lambda _stage, _fraction: None)
     started = time.perf_counter()
     db_path = Path(db_path).expanduser().resolve()
@@ -332,8 +368,7 @@ def generate(
             for pragma in (
                 "journal_mode = MEMORY",
                 "synchronous = OFF",
-                "cache_size = -262144",
-                "temp_store = MEMORY",
+                "cache_size = -65536",
                 "foreign_keys = OFF",
                 "locking_mode = EXCLUSIVE",
             ):
@@ -353,12 +388,18 @@ def generate(
             loader.load_analysts()
             loader.load_customers()
             mark = stage_done("customers", mark)
-            loader.load_calls()
+            if parallel is None:
+                parallel = calls >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods()
+            loader.load_calls(parallel)
             loader.load_reserved_promises()
             loader.finish_counters()
             mark = stage_done("calls", mark)
 
             report("indexes", 0.0)
+            # Index builds sort best in small runs, sorted by helper threads, in temp
+            # files (SQLite uses no helper threads for an in-memory temp store).
+            for pragma in ("temp_store = FILE", "threads = 4", "cache_size = -8192"):
+                conn.execute(f"PRAGMA {pragma}")
             for number, (_kind, _name, sql) in enumerate(saved, start=1):
                 conn.execute(sql)
                 report("indexes", number / len(saved))
@@ -445,7 +486,6 @@ class _Workload:
         self.reserved_closed: deque[tuple[int, int, str]] = deque(maxlen=max(1, pending_promises))
         self.next_commitment = 1
         self.next_escalation = 1
-        self.events = 0
         self.article_uses: dict[int, int] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -477,7 +517,7 @@ class _Workload:
                     name = f"{rng.choice(vocab.FIRST_NAMES)} {rng.choice(vocab.SURNAMES)}"
             used.add(name)
             role = "manager" if i == self.n_analysts and i > 1 else ("senior" if i % 8 == 0 else "analyst")
-            created = self.start_day * _DAY - (30 + 7 * i) * _DAY + 9 * _HOUR
+            created = self.start_day * _DAY - (30 + 7 * ((i - 1) % 40)) * _DAY + 9 * _HOUR
             rows.append((i, handle, name, "Help Desk", vocab.ORGANISATIONS[0], f"{_ascii_word(handle)}@helpdesk.example", role, self.clock.text(created)))
             names.append(name)
         self.analyst_names = [""] + names
@@ -637,10 +677,18 @@ class _Workload:
 
     # ------------------------------------------------------------------ calls
 
-    def load_calls(self) -> None:
-        done = 0
+    def load_calls(self, parallel: bool) -> None:
+        """Insert the calls, generated here or (``parallel``) by a forked process.
+
+        Generating (Python) and inserting (SQLite) take about as long as each other, so
+        on a machine with two cores a child process makes the rows while this one
+        inserts them. The child runs exactly the same code from the same random state,
+        so the result is the same either way.
+        """
         self.progress("calls", 0.0)
-        for call_rows, event_rows, commitment_rows, escalation_rows in self._call_chunks():
+        chunks = self._chunks_from_child() if parallel else self._call_chunks()
+        done = 0
+        for call_rows, event_rows, commitment_rows, escalation_rows in chunks:
             self.conn.execute("BEGIN")
             self._insert("call", call_rows)
             self._insert("commitment", commitment_rows)
@@ -648,8 +696,59 @@ class _Workload:
             self._insert("call_event", event_rows)
             self.conn.execute("COMMIT")
             done += len(call_rows)
-            self.events += len(event_rows)
             self.progress("calls", done / max(1, self.n_calls))
+
+    def _state(self) -> tuple:
+        """What the call generator leaves behind for the steps after it."""
+        return (
+            self.rng.getstate(), self.next_commitment, self.next_escalation, self.article_uses,
+            self.reserved_open, list(self.reserved_closed),
+        )
+
+    def _set_state(self, state: tuple) -> None:
+        rng_state, self.next_commitment, self.next_escalation, article_uses, reserved_open, reserved_closed = state
+        self.rng.setstate((rng_state[0], tuple(rng_state[1]), rng_state[2]))
+        self.article_uses.clear()
+        self.article_uses.update(article_uses)
+        self.reserved_open[:] = [tuple(row) for row in reserved_open]
+        self.reserved_closed.clear()
+        self.reserved_closed.extend(tuple(row) for row in reserved_closed)
+
+    def _produce(self, writer: Connection) -> None:
+        """In the child: generate every chunk and send it, then the final state."""
+        try:
+            for chunk in self._call_chunks():
+                writer.send_bytes(marshal.dumps(("chunk", chunk)))
+            writer.send_bytes(marshal.dumps(("done", self._state())))
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+            writer.send_bytes(marshal.dumps(("error", traceback.format_exc())))
+        finally:
+            writer.close()
+
+    def _chunks_from_child(self) -> Iterator[tuple[list[tuple], list[tuple], list[tuple], list[tuple]]]:
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        child = context.Process(target=self._produce, args=(writer,), name="deskcli-workload", daemon=True)
+        child.start()
+        writer.close()
+        try:
+            while True:
+                try:
+                    kind, body = marshal.loads(reader.recv_bytes())
+                except EOFError:
+                    raise RuntimeError("the workload generator process ended unexpectedly") from None
+                if kind == "chunk":
+                    yield body
+                elif kind == "done":
+                    self._set_state(body)
+                    return
+                else:
+                    raise RuntimeError(f"the workload generator process failed:\n{body}")
+        finally:
+            reader.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
 
     def _text_pools(self) -> dict[str, object]:
         """Per category: summaries, notes, resolutions and instructions, each with its JSON form."""
@@ -688,10 +787,25 @@ class _Workload:
 
         rng = self.rng
         r = rng.random
-        clock = self.clock
-        T = clock.text
-        ISO = clock.iso
         now_s = self.now_s
+        clock = self.clock
+        days, tods, isodays, isotods, d0 = clock.day, clock.tod, clock.day_iso, clock.tod_iso, clock.d0
+
+        def T(t: int) -> str:
+            return days[t // 86400 - d0] + tods[t % 86400]
+
+        def ISO(t: int) -> str:
+            return isodays[t // 86400 - d0] + isotods[t % 86400]
+
+        business = clock.business
+
+        def later(base: int, delay: int) -> int:
+            """A working-hours moment ``delay`` after ``base``; squeezed before ``now`` when it would pass it."""
+            moment = business(base + delay, r())
+            if moment >= now_s:
+                moment = base + int((now_s - 1 - base) * r()) if now_s - 1 > base else base
+            return moment
+
         n_calls = self.n_calls
         n_analysts = self.n_analysts
         reserved = self.reserved
@@ -813,6 +927,8 @@ class _Workload:
             """A promise with its events; returns its id and when it was settled (``None``: still pending)."""
             cid = self.next_commitment
             self.next_commitment += 1
+            if kind != "follow_up":
+                due = business(due, r())
             ev((created, "commitment_made",
                 f'{{"commitment_id": {cid}, "kind": "{kind}", "due_at": "{ISO(due)}", "description": {text[1]}}}'))
             if replaces is None and r() < 0.03:
@@ -839,10 +955,9 @@ class _Workload:
                 if pending_ok:
                     keep((cid, call_id, kind, text[0], T(due), a, T(created), a, None, None, "", replaces))
                     return cid, None
-                settled = due if due < now_s else now_s - 1
-                if settled < created:
-                    settled = created
-                outcome = "kept_on_time"
+                # Settled early, somewhere between making it and now.
+                settled = later(created, int((now_s - 1 - created) * r())) if now_s - 1 > created else created
+                outcome = "kept_on_time" if settled <= due else "kept_late"
             note = outcome_notes[outcome][int(r() * len(outcome_notes[outcome]))]
             keep((cid, call_id, kind, text[0], T(due), a, T(created), a, outcome, T(settled), note[0], replaces))
             ev((settled, "commitment_resolved",
@@ -934,7 +1049,7 @@ class _Workload:
             talk = talk_wheel[int(r() * 100)]
             talk_end = t0 + talk // 2 + int(r() * talk)
             if talk_end >= now_s:
-                talk_end = now_s - 1 if now_s - 1 > t0 else t0
+                talk_end = t0 + int((now_s - 1 - t0) * r()) if now_s - 1 > t0 else t0
             callback_pref = callback_prefs[int(r() * len(callback_prefs))] if r() < 0.04 else ""
 
             # --- the conversation: greeting, name, acknowledgement, assessment
@@ -960,7 +1075,7 @@ class _Workload:
                 if ack_t > talk_end:
                     ack_t = talk_end
                 ack_method = "verbal"
-                if cflags & 4 and r() < 0.14:
+                if cflags & 4 and r() < 0.08:
                     email = _j(f"{first_ascii[cust_first[cust]]}.{last_ascii[cust_last[cust]]}@{domains[cust_org[cust]]}")
                     path = f"{outbox}/{reference}-{hexes[int(r() * 4096)]}.eml"
                     y = r()
@@ -1023,7 +1138,7 @@ class _Workload:
             resolution = instruction = prevention = sat_comment = ""
             article_id = resolved_at = agreed_at = closed_at = satisfaction = None
             current = "open"
-            first_time = status == "closed" and abuse_end is None and r() < 0.6
+            first_time = status == "closed" and abuse_end is None and r() < 0.65
             t = talk_end
             if not first_time:
                 if abuse_end == "disconnect":
@@ -1071,7 +1186,7 @@ class _Workload:
                     )
                     esc_t = t + int(r() * 1800)
                     if esc_t >= now_s:
-                        esc_t = now_s - 1 if now_s - 1 > t else t
+                        esc_t = t + int((now_s - 1 - t) * r()) if now_s - 1 > t else t
                     open_now = status == "escalated"
                     again = r() < 0.1
                     eid, receiver, receiver_json, settled = escalate(
@@ -1081,9 +1196,7 @@ class _Workload:
                     t = esc_t if settled is None or settled < esc_t else settled
                     if again:
                         # Re-escalated: sent on to the next tier (or another route).
-                        t2 = t + int(r() * 2 * _DAY)
-                        if t2 >= now_s:
-                            t2 = now_s - 1 if now_s - 1 > t else t
+                        t2 = later(t, int(r() * 2 * _DAY))
                         eid, receiver, receiver_json, settled = escalate(
                             t2, k, eid, "null", receiver_json, 1, pending_ok and open_now,
                             open_now and recent, triggers_json, handoff,
@@ -1091,13 +1204,15 @@ class _Workload:
                         t = t2 if settled is None or settled < t2 else settled
                     if open_now and not recent:
                         # A long-running escalation: the analyst keeps the customer informed.
-                        c_t = now_s - int(r() * 5 * _DAY)
+                        c_t = business(now_s - int(r() * 5 * _DAY), r())
+                        if c_t >= now_s:
+                            c_t = now_s - 1 - int(r() * _HOUR)
                         if c_t < t:
                             c_t = t
                         ev((c_t, "contact_logged", f'{{"direction": "outbound", "note": {contact_notes[int(r() * len(contact_notes))]}}}'))
                         commit("promise", promise_texts[3], c_t + int(r() * 7 * _DAY) - 2 * _DAY + _HOUR, c_t, pending_ok, force_pending=True)
                         t = c_t
-                    elif settled is not None and r() < 0.5:
+                    elif settled is not None and r() < 0.3:
                         ev((settled, "contact_logged", f'{{"direction": "outbound", "note": {contact_notes[int(r() * len(contact_notes))]}}}'))
                     actual_id, actual_label = None, receiver
                     current = "escalated"
@@ -1121,9 +1236,7 @@ class _Workload:
                 if status == "closed" or status == "awaiting_confirmation":
                     # Resolved later, by the desk or by whoever it was escalated to.
                     delay = later_wheel[int(r() * 100)]
-                    res_t = t + delay // 2 + int(r() * delay)
-                    if res_t >= now_s:
-                        res_t = now_s - 1 if now_s - 1 > t else t
+                    res_t = later(t, delay // 2 + int(r() * delay))
                     if r() < 0.02 and res_t - 600 > t:
                         ev((res_t - 600, "talk_resumed", "{}"))
                         ev((res_t, "talk_ended", f'{{"seconds": {res_t - t0}}}'))
@@ -1143,7 +1256,7 @@ class _Workload:
                     article_uses[article_id] = article_uses.get(article_id, 0) + 1
                     ev((t, "article_used", f'{{"article_id": {article_id}, "slug": {article[1]}, "title": {article[2]}}}'))
                 resolved_at = T(t)
-                if not first_time or r() < 0.25:
+                if r() < (0.75 if not first_time else 0.1):
                     ev((t, "resolved",
                         f'{{"resolution": {res_json}, "instructions": {ins_json}, '
                         f'"article_id": {"null" if article_id is None else article_id}}}'))
@@ -1151,7 +1264,7 @@ class _Workload:
                     # The customer wants to be sure first.
                     d_t = t + int(r() * 600)
                     if d_t >= now_s:
-                        d_t = now_s - 1 if now_s - 1 > t else t
+                        d_t = t + int((now_s - 1 - t) * r()) if now_s - 1 > t else t
                     ev((d_t, "status_changed", f'{{"from": "{current}", "to": "awaiting_confirmation"}}'))
                     ev((d_t, "customer_declined", f'{{"note": {decline_notes[int(r() * len(decline_notes))]}}}'))
                     current = "awaiting_confirmation"
@@ -1161,12 +1274,10 @@ class _Workload:
                         if r() < 0.5:
                             commit("promise", promise_texts[2], t + 4 * _HOUR + int(r() * 3 * _DAY), t, pending_ok, force_pending=recent)
                     else:
-                        t += _HOUR + int(r() * 2 * _DAY)
+                        t = later(t, _HOUR + int(r() * 2 * _DAY))
                 if status == "closed":
                     if not first_time:
-                        t += int(r() * 2 * _HOUR)
-                    if t >= now_s:
-                        t = now_s - 1
+                        t = later(t, int(r() * 2 * _HOUR))
                     agreed_at = closed_at = T(t)
                     sat = sat_wheel[int(r() * 100)]
                     satisfaction = sat or None
@@ -1186,8 +1297,8 @@ class _Workload:
                         talk_end = t
                     if r() < 0.004:
                         # Reopened: the fault came back; closed again once fixed.
-                        r_t = t + _DAY + int(r() * 3 * _DAY)
-                        c_t = r_t + _HOUR + int(r() * _DAY)
+                        r_t = business(t + _DAY + int(r() * 3 * _DAY), r())
+                        c_t = business(r_t + _HOUR + int(r() * _DAY), r())
                         if c_t < now_s:
                             ev((r_t, "status_changed", '{"from": "closed", "to": "open"}'))
                             ev((r_t, "reopened", f'{{"reason": {reopen_reasons[int(r() * len(reopen_reasons))]}}}'))
@@ -1196,7 +1307,7 @@ class _Workload:
                             ev((c_t, "closed", closed_payload))
                             agreed_at = closed_at = T(c_t)
                             t = c_t
-                    if r() < 0.06:
+                    if r() < 0.04:
                         due = clock.next_business_day_at(t, 10 * _HOUR)
                         commit("follow_up", follow_text, due, t, pending_ok and recent)
                     elif r() < 0.15:
@@ -1208,11 +1319,16 @@ class _Workload:
 
             if len(cev) > 1:
                 cev.sort(key=first)
+            previous = touched = -1
             for at, kind, payload in cev:
-                emit((call_id, T(at), a, kind, payload))
+                if at != previous:
+                    previous, stamp = at, T(at)
+                emit((call_id, stamp, a, kind, payload))
+                if kind[:10] != "commitment":  # promises do not touch the call row
+                    touched = at
             last = cev[-1][0]
-            if last < talk_end:
-                last = talk_end
+            if touched < talk_end:
+                touched = talk_end
             if not pending_ok:
                 if status != "closed":
                     reserved_open.append((call_id, last, status))
@@ -1224,7 +1340,7 @@ class _Workload:
                 1 if complaint else 0, complaint_valid, steps, notes, notes_saved, resolution, instruction, article_id,
                 prevention, a, actual_id, actual_label, T(t0), ack_at, ack_method,
                 resolved_at, agreed_at, closed_at, satisfaction, sat_comment, None, T(talk_end),
-                callback_pref, warnings, T(last),
+                callback_pref, warnings, T(touched),
             ))
             if len(call_rows) >= CHUNK_CALLS:
                 yield call_rows, events, commitments, escalations
@@ -1244,28 +1360,35 @@ class _Workload:
         r = self.rng.random
         T, ISO = self.clock.text, self.clock.iso
         now_s = self.now_s
-        targets = self.reserved_open or list(self.reserved_closed)
-        if not targets:
+        # Up to two on each of their calls still open, then follow-ups on their newest closed calls.
+        slots = [target for target in self.reserved_open for _ in range(2)] + list(reversed(self.reserved_closed))
+        if not slots:
             # The analyst took no call at all: the promises go on the newest calls.
             first = max(1, self.n_calls - wanted + 1)
-            targets = [(call_id, now_s - _DAY, "open") for call_id in range(first, self.n_calls + 1)]
+            slots = [(call_id, now_s - 60, "open") for call_id in range(first, self.n_calls + 1)]
+        picks = []
+        for number in range(wanted):
+            call_id, last, status = slots[number % len(slots)]
+            # Due from three days ago (overdue) to two weeks ahead; made a while before.
+            due = self.clock.business(now_s - 3 * _DAY + int(r() * 15 * _DAY), r())
+            created = min(due - _HOUR - int(r() * 4 * _DAY), now_s - 60 - int(r() * 3 * _HOUR))
+            if created < last:
+                created = last
+            if due <= created:
+                due = created + 600 + int(r() * _DAY)
+            picks.append((call_id, created, due, status))
+        picks.sort(key=lambda pick: (pick[0], pick[1]))  # each call's timeline runs forward
         texts = [(s, _j(s)) for s in vocab.PROMISE_DESCRIPTIONS]
         callbacks = [(s, _j(s)) for s in vocab.CALLBACK_DESCRIPTIONS]
         follow = (vocab.FOLLOW_UP_DESCRIPTION, _j(vocab.FOLLOW_UP_DESCRIPTION))
+        contact = ("Next contact, as agreed with the customer", _j("Next contact, as agreed with the customer"))
         owed = 1
         commitments, events = [], []
-        for number in range(wanted):
-            call_id, last, status = targets[number % len(targets)]
-            created = max(last, now_s - int(r() * 5 * _DAY))
-            if created > now_s:
-                created = now_s
-            due = now_s - 3 * _DAY + int(r() * 17 * _DAY)
-            if due <= created:
-                due = created + 600 + int(r() * _DAY)
+        for call_id, created, due, status in picks:
             if status == "closed":
                 kind, text = "follow_up", follow
-            elif status == "escalated":
-                kind, text = "next_contact", ("Next contact, as agreed with the customer", _j("Next contact, as agreed with the customer"))
+            elif status == "escalated" and r() < 0.6:
+                kind, text = "next_contact", contact
             elif r() < 0.3:
                 kind, text = "callback", callbacks[int(r() * len(callbacks))]
             else:
