@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pty
-import resource
 import select
 import signal
 import struct
@@ -17,8 +16,32 @@ import time
 from collections.abc import Sequence
 
 
-def time_to_text(argv: Sequence[str], text: bytes, env: dict[str, str], *, timeout: float = 30.0) -> float:
-    """Seconds from spawning ``argv`` until ``text`` appears on its terminal."""
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """A process's peak resident set (VmHWM), in MB.
+
+    Unlike ``getrusage``'s ``ru_maxrss``, VmHWM belongs to the address space, so a
+    process started from a big parent does not inherit the parent's peak.
+    """
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+PEAKS: list[float] = []
+"""Peak RSS of each measured process, taken just before it is stopped."""
+
+
+def time_to_text(argv: Sequence[str], text: bytes, env: dict[str, str], *, timeout: float = 30.0, settle: float = 0.0) -> float:
+    """Seconds from spawning ``argv`` until ``text`` appears on its terminal.
+
+    The process is left running ``settle`` seconds more before its peak memory is
+    read and it is stopped.
+    """
     import fcntl
     import termios
 
@@ -41,7 +64,11 @@ def time_to_text(argv: Sequence[str], text: bytes, env: dict[str, str], *, timeo
                     break
                 seen.extend(chunk)
                 if text in seen:
-                    return time.perf_counter() - started
+                    elapsed = time.perf_counter() - started
+                    if settle:
+                        time.sleep(settle)
+                    PEAKS.append(peak_rss_mb(pid))
+                    return elapsed
         raise RuntimeError(f"{text!r} did not appear within {timeout:.0f} s")
     finally:
         try:
@@ -50,11 +77,6 @@ def time_to_text(argv: Sequence[str], text: bytes, env: dict[str, str], *, timeo
             pass
         os.waitpid(pid, 0)
         os.close(fd)
-
-
-def children_peak_rss_mb() -> float:
-    """The largest resident set of any finished child process so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def deskcli_argv(db_path: str) -> list[str]:
