@@ -227,7 +227,8 @@ class GreetingScreen(StageScreen):
     @on(OptionList.OptionHighlighted, "#matches")
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None:
-            self._load_card(int(event.option.id))
+            # After the matches are drawn: the card's queries must not delay the rows.
+            self.call_after_refresh(self._load_card, int(event.option.id))
 
     @on(OptionList.OptionSelected, "#matches")
     def _selected(self, event: OptionList.OptionSelected) -> None:

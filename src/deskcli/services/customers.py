@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, func, select
 
 from deskcli.errors import NotFound, RuleViolation
@@ -112,6 +112,58 @@ def _prefix_range(column, prefix: str):  # noqa: ANN001, ANN202
     return (column >= prefix) & (column < upper)
 
 
+# Lookup runs as the analyst types, so its statements are built once here (Core, with
+# bound parameters: SQLAlchemy reuses the compiled SQL) and return plain rows: the
+# customer's fields and their first phone number, no ORM entities.
+_customer = Customer.__table__
+_phone = CustomerPhone.__table__
+
+_FIRST_PHONE = (
+    select(_phone.c.raw)
+    .where(_phone.c.customer_id == _customer.c.id)
+    .order_by(_phone.c.id)
+    .limit(1)
+    .scalar_subquery()
+    .label("phone")
+)
+"""The customer's first phone number (by id), through ``ix_customer_phone_customer``."""
+
+_MATCH_FIELDS = (
+    _customer.c.name, _customer.c.organisation, _customer.c.department, _customer.c.email,
+    _customer.c.pronunciation, _customer.c.is_vip, _customer.c.caution_flags, _FIRST_PHONE,
+)
+"""What a :class:`CustomerMatch` shows, after the id, in the order :func:`_match` reads it."""
+
+_BY_IDS = select(_customer.c.id, *_MATCH_FIELDS).where(_customer.c.id.in_(bindparam("ids", expanding=True)))
+"""Customers with these ids (any order)."""
+
+_FTS = fts_sqlite.customer_matches()
+_BY_FTS = (
+    select(_FTS.c.rowid, *_MATCH_FIELDS)
+    .select_from(_FTS.outerjoin(_customer, _customer.c.id == _FTS.c.rowid))
+    .order_by(_FTS.c.rowid.desc())
+)
+"""SQLite: FTS matches, newest first, with their customer (all ``None`` if the row is gone)."""
+
+
+def _match(row) -> CustomerMatch | None:  # noqa: ANN001
+    """The read model of one ``_MATCH_FIELDS`` row; ``None`` when the customer row is missing."""
+    customer_id, name, organisation, department, email, pronunciation, is_vip, flags, phone = row
+    if name is None:  # name is NOT NULL: only an outer join's missing row has none
+        return None
+    return CustomerMatch(
+        id=customer_id,
+        name=name,
+        organisation=organisation,
+        department=department,
+        email=email,
+        phone=phone,
+        pronunciation=pronunciation,
+        is_vip=is_vip,
+        caution_flags=tuple(flags or ()),
+    )
+
+
 def lookup(session: Session, query: str, *, region: str, limit: int = 20) -> list[CustomerMatch]:
     """Find customers by name, phone, e-mail or organisation as the analyst types.
 
@@ -122,14 +174,34 @@ def lookup(session: Session, query: str, *, region: str, limit: int = 20) -> lis
     if not query:
         return []
     if phones.looks_like_phone(query):
-        ids = _ids_by_phone(session, query, region, limit)
-    elif session.get_bind().dialect.name == "sqlite":
-        ids = fts_sqlite.customer_ids(session, query, limit)
-        if "@" in query and len(ids) < limit:
-            ids += [i for i in _ids_by_email(session, query, limit) if i not in ids]
-    else:
-        ids = _ids_by_prefix(session, query, limit)
-    return _matches(session, ids[:limit])
+        return _matches(session, _ids_by_phone(session, query, region, limit)[:limit])
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return _matches(session, _ids_by_prefix(session, query, limit)[:limit])
+    # Name matches first, then any other indexed field (each newest first): the FTS
+    # search and the customer rows come in one statement per pass.
+    rows: dict = {}
+    for column in ("name", None):
+        expression = fts_sqlite.match_expression(query, column=column)
+        if expression is None:
+            break
+        for row in connection.execute(_BY_FTS, {"fts_query": expression, "fts_limit": limit}):
+            rows.setdefault(row[0], row)
+        if len(rows) >= limit:
+            break
+    ids = list(rows)[:limit]
+    if "@" in query and len(ids) < limit:
+        extra = [i for i in _ids_by_email(session, query, limit) if i not in ids]
+        if extra:
+            ids += extra
+            rows.update((row[0], row) for row in connection.execute(_BY_IDS, {"ids": extra}))
+    found = []
+    for customer_id in ids[:limit]:
+        row = rows.get(customer_id)
+        match = _match(row) if row is not None else None
+        if match is not None:
+            found.append(match)
+    return found
 
 
 def _ids_by_phone(session: Session, query: str, region: str, limit: int) -> list[int]:
@@ -173,33 +245,16 @@ def _ids_by_prefix(session: Session, query: str, limit: int) -> list[int]:
 
 
 def _matches(session: Session, ids: list[int]) -> list[CustomerMatch]:
+    """The customers with these ids, in this order (ids with no customer are left out)."""
     if not ids:
         return []
-    customers = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))}
-    first_phone: dict[int, str] = {}
-    for phone in session.exec(
-        select(CustomerPhone).where(col(CustomerPhone.customer_id).in_(ids)).order_by(col(CustomerPhone.id))
-    ):
-        first_phone.setdefault(phone.customer_id, phone.raw)
-    result = []
+    rows = {row[0]: row for row in session.connection().execute(_BY_IDS, {"ids": ids})}
+    found = []
     for customer_id in ids:
-        customer = customers.get(customer_id)
-        if customer is None:
-            continue
-        result.append(
-            CustomerMatch(
-                id=customer_id,
-                name=customer.name,
-                organisation=customer.organisation,
-                department=customer.department,
-                email=customer.email,
-                phone=first_phone.get(customer_id),
-                pronunciation=customer.pronunciation,
-                is_vip=customer.is_vip,
-                caution_flags=tuple(customer.caution_flags or ()),
-            )
-        )
-    return result
+        row = rows.get(customer_id)
+        if row is not None:
+            found.append(_match(row))
+    return found
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import Integer, Subquery, text
 from sqlmodel import Session
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -28,6 +28,20 @@ def match_expression(query: str, *, column: str | None = None, any_word: bool = 
     if column:
         return f"{{{column}}} : ({joined})"
     return joined
+
+
+_CUSTOMER_MATCHES = text(
+    "SELECT rowid FROM customer_fts WHERE customer_fts MATCH :fts_query ORDER BY rowid DESC LIMIT :fts_limit"
+).columns(rowid=Integer)
+
+
+def customer_matches(name: str = "customer_match") -> Subquery:
+    """The ids (``rowid``) of customers matching ``:fts_query``, newest first, at most ``:fts_limit``.
+
+    A subquery to join the customer rows to, so one statement both searches and
+    fetches; bind ``fts_query`` (a :func:`match_expression`) and ``fts_limit``.
+    """
+    return _CUSTOMER_MATCHES.subquery(name)
 
 
 def customer_ids(session: Session, query: str, limit: int) -> list[int]:

@@ -6,11 +6,15 @@ plain read models the screens display as text.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import Select, bindparam, or_
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, func, select
 
 from deskcli.clock import as_utc
@@ -66,38 +70,181 @@ class PromiseRow:
     owed_by_id: int = 0
 
 
-def _call_rows(session: Session, query, me: int) -> list[CallRow]:  # noqa: ANN001
-    rows = session.exec(query).all()
-    return [
-        CallRow(
-            id=call.id,
-            reference=call.reference,
-            customer=name,
-            status=call.status,
-            stage=call.stage,
-            summary=call.summary,
-            priority=call.priority,
-            opened_at=call.opened_at,
-            actual_owner=call.actual_owner_label,
-            owners_differ=call.actual_owner_id != call.perceived_owner_id,
-            acknowledged_at=call.acknowledged_at,
-            closed_at=call.closed_at,
+# The lists below are read on every refresh of the home queue and of the follow-up
+# list, so their cost is kept near that of the SQL itself:
+#
+# * each is one Core SELECT of just the columns its read model shows (no ORM
+#   entities), built once here with bound parameters;
+# * on SQLite it is compiled once and run on the session's own DBAPI connection,
+#   inside the session's transaction: SQLAlchemy's per-execution and per-row work
+#   (result objects, type processors) costs more than the query for a page of rows.
+#   Elsewhere it runs through SQLAlchemy Core;
+# * rows become read models through :func:`_maker`, not the frozen dataclass
+#   ``__init__`` (which sets every field through ``object.__setattr__``).
+
+
+def _maker(cls: type) -> Callable[..., Any]:
+    """A keyword constructor for the frozen read model ``cls`` that fills its ``__dict__`` directly.
+
+    It builds the same object ``cls(**fields)`` would (equal, same hash and repr), so
+    it is used only for a plain dataclass: no ``__post_init__``, no slots, every field
+    in ``__init__``; anything else gets ``cls`` itself. A call must name every field
+    (the callers here do, and the tests compare with ``cls(...)``); one that gives
+    fewer goes through ``cls`` so defaults apply.
+    """
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or "__slots__" in vars(cls) or not all(field.init for field in fields):
+        return cls
+    count = len(fields)
+    new = object.__new__
+
+    def make(**values: Any) -> Any:
+        if len(values) != count:
+            return cls(**values)
+        instance = new(cls)
+        instance.__dict__.update(values)
+        return instance
+
+    return make
+
+
+_new_call_row = _maker(CallRow)
+_new_promise_row = _maker(PromiseRow)
+
+_fromisoformat = datetime.fromisoformat
+
+
+def _utc_from_text(value: str | None) -> datetime | None:
+    """A datetime column as SQLite stores it (text) read the way the models read it: aware, in UTC.
+
+    The models store UTC without an offset; parsing it with ``+00:00`` appended gives
+    the aware value in one step (``replace(tzinfo=...)`` costs several times more).
+    Anything else (a value with its own offset, a bare date) takes the long way,
+    which is what :class:`sqlmodel.sql.sqltypes.UTCDateTime` does.
+    """
+    if value is None:
+        return None
+    try:
+        parsed = _fromisoformat(value + "+00:00")
+        if parsed.tzinfo is UTC:
+            return parsed
+    except ValueError:
+        pass
+    parsed = _fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _as_read(value: datetime | None) -> datetime | None:
+    """A datetime column SQLAlchemy has already read."""
+    return value
+
+
+class _ListQuery:
+    """A read-only list statement, built once, run with as little around it as the database allows."""
+
+    def __init__(self, statement: Select) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[tuple[str, Any, Any], ...]] | None] = {}
+
+    def _for_sqlite(self, dialect: Any) -> tuple[str, tuple[tuple[str, Any, Any], ...]] | None:
+        """The SQL and its positional parameters (name, bind processor, fixed value); ``None`` if not positional."""
+        key = dialect.paramstyle
+        if key not in self._compiled:
+            compiled = self.statement.compile(dialect=dialect)
+            names = compiled.positiontup
+            binds = compiled.binds
+            if not compiled.positional or names is None or any(binds[name].expanding for name in names):
+                self._compiled[key] = None
+            else:
+                self._compiled[key] = (
+                    compiled.string,
+                    tuple(
+                        (name, binds[name].type.dialect_impl(dialect).bind_processor(dialect), binds[name].value)
+                        for name in names
+                    ),
+                )
+        return self._compiled[key]
+
+    def rows(self, session: Session, params: dict[str, Any]) -> tuple[list[Any], Callable[[Any], datetime | None]]:
+        """The rows (plain tuples, in the statement's column order) and how to read their datetime columns."""
+        connection = session.connection()
+        dialect = connection.dialect
+        prepared = self._for_sqlite(dialect) if dialect.name == "sqlite" else None
+        if prepared is None:
+            return connection.execute(self.statement, params).all(), _as_read
+        sql, binds = prepared
+        args = tuple(
+            (process(params[name]) if process else params[name])
+            if name in params
+            else (process(fixed) if process else fixed)
+            for name, process, fixed in binds
         )
-        for call, name in rows
+        try:
+            cursor = connection.connection.dbapi_connection.execute(sql, args)
+            return cursor.fetchall(), _utc_from_text
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+
+
+_call = Call.__table__
+_customer = Customer.__table__
+_commitment = Commitment.__table__
+
+_OPEN = _call.c.status.in_([bindparam(f"open_{n}", status) for n, status in enumerate(OPEN_STATUSES)])
+"""``status IN (...)`` with one fixed parameter per open status (nothing to expand per call)."""
+
+
+def _call_list(*conditions: Any) -> _ListQuery:
+    """Calls with their customer's name, newest first, one page (``:limit``, ``:offset``)."""
+    c = _call.c
+    return _ListQuery(
+        select(
+            c.id, c.reference, _customer.c.name, c.status, c.stage, c.summary, c.priority, c.opened_at,
+            c.actual_owner_label, c.actual_owner_id, c.perceived_owner_id, c.acknowledged_at, c.closed_at,
+        )
+        .select_from(_call.join(_customer, _customer.c.id == c.customer_id))
+        .where(*conditions)
+        .order_by(c.opened_at.desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+_MY_OPEN_CALLS = _call_list(_OPEN, _call.c.actual_owner_id == bindparam("me"))
+_PERCEIVED_ELSEWHERE = _call_list(
+    _OPEN,
+    _call.c.perceived_owner_id == bindparam("me"),
+    or_(_call.c.actual_owner_id.is_(None), _call.c.actual_owner_id != bindparam("me")),
+)
+
+
+def _call_rows(session: Session, query: _ListQuery, params: dict[str, Any]) -> list[CallRow]:
+    rows, utc = query.rows(session, params)
+    return [
+        _new_call_row(
+            id=id_,
+            reference=reference,
+            customer=name,
+            status=status,
+            stage=stage,
+            summary=summary,
+            priority=priority,
+            opened_at=utc(opened_at),
+            actual_owner=actual_owner_label,
+            owners_differ=actual_owner_id != perceived_owner_id,
+            acknowledged_at=utc(acknowledged_at),
+            closed_at=utc(closed_at),
+        )
+        for (
+            id_, reference, name, status, stage, summary, priority, opened_at,
+            actual_owner_label, actual_owner_id, perceived_owner_id, acknowledged_at, closed_at,
+        ) in rows
     ]
 
 
 def my_open_calls(session: Session, analyst_id: int, *, limit: int = 50, offset: int = 0) -> list[CallRow]:
     """Open calls this analyst is working (actual owner), newest first."""
-    query = (
-        select(Call, Customer.name)
-        .join(Customer, Customer.id == Call.customer_id)
-        .where(col(Call.status).in_(OPEN_STATUSES), Call.actual_owner_id == analyst_id)
-        .order_by(col(Call.opened_at).desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return _call_rows(session, query, analyst_id)
+    return _call_rows(session, _MY_OPEN_CALLS, {"me": analyst_id, "limit": limit, "offset": offset})
 
 
 def perceived_elsewhere(session: Session, analyst_id: int, *, limit: int = 50, offset: int = 0) -> list[CallRow]:
@@ -105,59 +252,62 @@ def perceived_elsewhere(session: Session, analyst_id: int, *, limit: int = 50, o
 
     The analyst must keep these customers informed until the call is closed.
     """
+    return _call_rows(session, _PERCEIVED_ELSEWHERE, {"me": analyst_id, "limit": limit, "offset": offset})
+
+
+def _pending_list(*conditions: Any, page: bool) -> _ListQuery:
+    """Unsettled promises with their call's reference and customer, soonest first (``:limit``, ``:offset``)."""
+    m = _commitment.c
     query = (
-        select(Call, Customer.name)
-        .join(Customer, Customer.id == Call.customer_id)
-        .where(
-            col(Call.status).in_(OPEN_STATUSES),
-            Call.perceived_owner_id == analyst_id,
-            or_(col(Call.actual_owner_id).is_(None), Call.actual_owner_id != analyst_id),
+        select(m.id, m.call_id, _call.c.reference, _customer.c.name, m.kind, m.description, m.due_at, m.owed_by_id)
+        .select_from(
+            _commitment.join(_call, _call.c.id == m.call_id).join(_customer, _customer.c.id == _call.c.customer_id)
         )
-        .order_by(col(Call.opened_at).desc())
-        .offset(offset)
-        .limit(limit)
+        .where(m.outcome.is_(None), *conditions)
+        .order_by(m.due_at)
     )
-    return _call_rows(session, query, analyst_id)
+    if page:
+        query = query.offset(bindparam("offset"))
+    return _ListQuery(query.limit(bindparam("limit")))
 
 
-def _promise_rows(session: Session, query, now: datetime) -> list[PromiseRow]:  # noqa: ANN001
+_OWED_BY_ME = _commitment.c.owed_by_id == bindparam("me")
+_DUE_BEFORE = _commitment.c.due_at < bindparam("until", type_=_commitment.c.due_at.type)
+_PROMISES_DUE_MINE = _pending_list(_OWED_BY_ME, _DUE_BEFORE, page=False)
+_PROMISES_DUE_ALL = _pending_list(_DUE_BEFORE, page=False)
+_PENDING_PROMISES = _pending_list(_OWED_BY_ME, page=True)
+
+
+def _promise_rows(session: Session, query: _ListQuery, params: dict[str, Any], now: datetime) -> list[PromiseRow]:
+    rows, utc = query.rows(session, params)
     return [
-        PromiseRow(
-            id=commitment.id,
-            call_id=commitment.call_id,
+        _new_promise_row(
+            id=id_,
+            call_id=call_id,
             reference=reference,
             customer=name,
-            kind=commitment.kind,
-            description=commitment.description,
-            due_at=commitment.due_at,
-            overdue=commitment.due_at < now,
-            owed_by_id=commitment.owed_by_id,
+            kind=kind,
+            description=description,
+            due_at=(due_at := utc(due)),
+            overdue=due_at < now,
+            owed_by_id=owed_by_id,
         )
-        for commitment, reference, name in session.exec(query).all()
+        for id_, call_id, reference, name, kind, description, due, owed_by_id in rows
     ]
-
-
-def _pending_query(analyst_id: int | None):  # noqa: ANN202
-    """Unsettled promises, soonest first: one analyst's, or everybody's (``None``)."""
-    query = (
-        select(Commitment, Call.reference, Customer.name)
-        .join(Call, Call.id == Commitment.call_id)
-        .join(Customer, Customer.id == Call.customer_id)
-        .where(col(Commitment.outcome).is_(None))
-        .order_by(col(Commitment.due_at))
-    )
-    return query if analyst_id is None else query.where(Commitment.owed_by_id == analyst_id)
 
 
 def promises_due(session: Session, analyst_id: int | None, *, now: datetime, until: datetime, limit: int = 100) -> list[PromiseRow]:
     """Pending promises owed by this analyst (or anyone, for ``None``) due before ``until``, overdue first."""
-    query = _pending_query(analyst_id).where(col(Commitment.due_at) < as_utc(until)).limit(limit)
-    return _promise_rows(session, query, as_utc(now))
+    if analyst_id is None:
+        return _promise_rows(session, _PROMISES_DUE_ALL, {"until": as_utc(until), "limit": limit}, as_utc(now))
+    params = {"me": analyst_id, "until": as_utc(until), "limit": limit}
+    return _promise_rows(session, _PROMISES_DUE_MINE, params, as_utc(now))
 
 
 def pending_promises(session: Session, analyst_id: int, *, now: datetime, limit: int = 50, offset: int = 0) -> list[PromiseRow]:
     """Every unsettled promise this analyst owes, soonest first, one page at a time."""
-    return _promise_rows(session, _pending_query(analyst_id).offset(offset).limit(limit), as_utc(now))
+    params = {"me": analyst_id, "limit": limit, "offset": offset}
+    return _promise_rows(session, _PENDING_PROMISES, params, as_utc(now))
 
 
 def annotate(
