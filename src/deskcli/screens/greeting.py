@@ -186,7 +186,7 @@ class GreetingScreen(StageScreen):
             return  # the analyst has typed on since
         self._matches = found
         options = self.query_one("#matches", OptionList)
-        options.clear_options()
+        batch = []
         for match in found:
             label = Text()
             label.append(visible(match.name), style="bold")
@@ -198,7 +198,10 @@ class GreetingScreen(StageScreen):
                 label.append("  ★VIP", style="bold")
             if match.caution_flags:
                 label.append("  ⚠", style="bold")
-            options.add_option(Option(label, id=str(match.id)))
+            batch.append(Option(label, id=str(match.id)))
+        # One clear and one add: each add_option on its own would lay the list out again.
+        options.clear_options()
+        options.add_options(batch)
         if found:
             options.highlighted = 0
         elif query.strip():
