@@ -154,3 +154,5 @@ class EventKind(StrEnum):
     NAME_CONFIRMED = "name_confirmed"
     TALK_ENDED = "talk_ended"
     TALK_RESUMED = "talk_resumed"
+    APOLOGISED = "apologised"
+    """The analyst apologised and empathised (a complaint; seed: Complaints)."""

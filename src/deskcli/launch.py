@@ -29,6 +29,23 @@ class LaunchOptions:
     """``--config PATH``: the config file (else ``DESKCLI_CONFIG`` or the user config dir)."""
     caller_id: str | None = None
     """``--caller-id NUMBER``: open the greeting with this caller identified."""
+    mode: str = "live"
+    """``live`` (the office's database), ``demo`` (``deskcli demo``) or ``train`` (``deskcli train``).
+    In demo and train mode the database is the demo file and the seat is the demo seat."""
+    scenario: str | None = None
+    """``deskcli train SCENARIO``: the practice caller to play (else the trainer picks one)."""
+    trainee: str | None = None
+    """``deskcli train --trainee NAME``: who is practising (named in the greeting and on the scorecard)."""
+
+    @property
+    def is_demo(self) -> bool:
+        """True on the demo database (demo or train mode): the header says DEMO."""
+        return self.mode in ("demo", "train")
+
+
+DEMO_SEAT_HANDLE = "demo-seat"
+"""The analyst handle of the seat on the demo database: its promises and queue are the demo's,
+whoever is practising (the trainee's name is put on it for the session)."""
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     """Where unsent e-mails are kept as .eml files. Default: ``outbox`` in the data dir."""
     policy_dir: Path | None = None
     """A folder of the office's own policy files, replacing the shipped ones by name."""
+    scenario_dir: Path | None = None
+    """A folder of the office's own practice callers (``*.toml``), added to the shipped ones."""
+    demo_db: Path | None = None
+    """The demo database for ``deskcli demo`` and ``deskcli train``. Default: ``demo.db`` in the data dir."""
     sqlite_synchronous: Literal["NORMAL", "FULL", "EXTRA"] = "FULL"
     """SQLite durability; FULL survives power loss, which is what "never lose a word" needs."""
     busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
@@ -184,6 +188,10 @@ class Settings(BaseSettings):
     def outbox(self) -> Path:
         """The outbox folder, resolved."""
         return self.outbox_dir or paths.default_outbox_dir()
+
+    def demo(self) -> Path:
+        """The demo database file, resolved (never the office's own database)."""
+        return self.demo_db or paths.demo_db_path()
 
     def zone(self) -> ZoneInfo:
         """The office timezone as a ZoneInfo."""

@@ -330,6 +330,13 @@ def record_greeting(session: Session, call_id: int, text: str, by: Actor) -> Cal
     return call
 
 
+def record_apology(session: Session, call_id: int, by: Actor, *, words: str = "") -> Call:
+    """Record that the analyst apologised and empathised (seed: Complaints - saying sorry is not agreeing)."""
+    call = get_call(session, call_id)
+    events.record(session, call, EventKind.APOLOGISED, by, words=words.strip())
+    return call
+
+
 def confirm_name(session: Session, call_id: int, by: Actor, *, spelling: str = "", pronunciation: str = "") -> Call:
     """Record that the caller's name, spelling and pronunciation were confirmed.
 
