@@ -202,7 +202,8 @@ class Scenario(_Strict):
     """One practice caller."""
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    """The file name without ``.toml`` (set by the loader): ``deskcli train KEY``."""
+    """The file name without ``.toml`` and any ``NN-`` ordering prefix (set by the loader):
+    ``deskcli train KEY``."""
     title: str = Field(min_length=1, max_length=120)
     summary: str = ""
     """For the trainer: what the scenario practises."""
@@ -234,7 +235,8 @@ class ScenarioFile:
 
 def _parse(file: datafiles.DataFile) -> Scenario:
     data = datafiles.parse_toml(file)
-    key = Path(file.name).stem
+    # "01-printer-offline.toml" is listed first and played as "printer-offline".
+    key = re.sub(r"^\d+-", "", Path(file.name).stem)
     if "key" in data:
         raise DataFileError(f"{file.name}: field key: set by the file name, remove it from the file.")
     data["key"] = key
