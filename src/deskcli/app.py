@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 
 from deskcli.errors import DeskError
 from deskcli.launch import AnalystFields, LaunchOptions
@@ -71,6 +72,8 @@ class DeskApp(App[None]):
         self._announced: set[tuple[int, str]] = set()
         self._clock = clock
         self._opener = opener
+        if self.options.is_demo:
+            self.title = "deskcli DEMO"  # the header says so from the first frame
 
     # --- start-up ----------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class DeskApp(App[None]):
 
     def _runtime_opened(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.sub_title = runtime.store.target.describe()
+        self.sub_title = ("DEMO database " if self.options.is_demo else "") + runtime.store.target.describe()
         for note in runtime.notes:
             self.notify(note, title="Database", markup=False, timeout=10)
         if runtime.analyst is None:
@@ -307,6 +310,15 @@ class DeskApp(App[None]):
         header = self.screen.query("#call-header")
         if header:
             header.first().set_promises_due(self.promises_due)  # type: ignore[attr-defined]
+
+    # --- hooks for trainer mode (see deskcli.trainer) --------------------------------------
+
+    def practice_panel(self) -> Widget | None:
+        """A widget shown beside every stage of a call; trainer mode shows the practice caller."""
+        return None
+
+    def call_ended(self, call_id: int) -> None:
+        """The analyst hung up on ``call_id`` (trainer mode scores the practice call)."""
 
     # --- keys and palette ----------------------------------------------------------------
 

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskcli.errors import DeskError
 from deskcli.launch import LaunchOptions, looks_like_phone
+
+if TYPE_CHECKING:
+    from deskcli.app import DeskApp
 
 _QUICK_OPTIONS = {"--db": "db", "--config": "config", "--caller-id": "caller_id"}
 
@@ -75,11 +79,12 @@ def fail(error: DeskError) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def run_console(options: LaunchOptions) -> int:
-    """Start the console and return its exit status."""
-    from deskcli.app import DeskApp
+def run_console(options: LaunchOptions, app: DeskApp | None = None) -> int:
+    """Start the console (or ``app``, e.g. trainer mode) and return its exit status."""
+    if app is None:
+        from deskcli.app import DeskApp
 
-    app = DeskApp(options)
+        app = DeskApp(options)
     app.run()
     if app.startup_error is not None:
         fail(app.startup_error)

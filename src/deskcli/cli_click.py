@@ -130,10 +130,18 @@ def check_policies(folder: Path | None) -> None:
 
 def _register_subcommands() -> None:
     from deskcli.cli_bench import bench
+    from deskcli.cli_demo import demo
     from deskcli.cli_due import due
+    from deskcli.cli_scenarios import scenarios
+    from deskcli.cli_scorecards import scorecards
+    from deskcli.cli_train import train
 
     cli.add_command(due)
     cli.add_command(bench)
+    cli.add_command(demo)
+    cli.add_command(scenarios)
+    cli.add_command(scorecards)
+    cli.add_command(train)
 
 
 _register_subcommands()

@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from deskcli import db, paths
 from deskcli.clock import Clock, SystemClock
-from deskcli.launch import LaunchOptions
+from deskcli.errors import SettingsError
+from deskcli.launch import DEMO_SEAT_HANDLE, LaunchOptions
 from deskcli.models import Analyst, AnalystBase
 from deskcli.services import analysts, knowledge
 from deskcli.services.actor import Actor
@@ -71,6 +72,32 @@ def _analyst_base(profile: AnalystProfile) -> AnalystBase:
     )
 
 
+def _demo_seat(settings: Settings, options: LaunchOptions) -> Settings:
+    """On the demo database the seat is always the demo seat, named for who is practising.
+
+    The demo's promises and queue belong to that seat, so every trainee sees them;
+    the trainee's (or the analyst's) name goes in the greeting and on the scorecard.
+    Nothing is written to the config file.
+    """
+    demo = (options.db or settings.demo()).expanduser().resolve()
+    real = db.target_for(settings.db, settings.database_url).sqlite_path
+    if real is not None and real == demo:
+        raise SettingsError(
+            f"{demo}: this is the office's own database; the demo and training never use it.",
+            "Choose another file with --db, or set demo_db in the config file.",
+        )
+    own = settings.analyst
+    seat = AnalystProfile(
+        handle=DEMO_SEAT_HANDLE,
+        name=(options.trainee or (own.name if own else "") or "Demo Analyst").strip(),
+        department=own.department if own else "Help Desk",
+        organisation=own.organisation if own else "",
+        email=own.email if own else "",
+    )
+    # The office's database URL (if any) is not the demo's: the demo is always this file.
+    return settings.model_copy(update={"analyst": seat, "db": demo, "database_url": None})
+
+
 def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
     """Load settings and policies, open (and upgrade) the database, find the analyst.
 
@@ -79,7 +106,10 @@ def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
     """
     clock = clock or SystemClock()
     config_path = options.config or paths.config_file()
-    settings = load_settings(config_path, db=options.db)
+    if options.is_demo:
+        settings = _demo_seat(load_settings(config_path, db=None), options)
+    else:
+        settings = load_settings(config_path, db=options.db)
     policies = load_policies(settings.policy_dir)
     target = db.target_for(settings.db, settings.database_url)
     store = db.open_store(

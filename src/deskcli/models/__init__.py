@@ -26,6 +26,7 @@ from deskcli.models.enums import (
 from deskcli.models.escalation import Escalation, EscalationBase
 from deskcli.models.event import CallEvent
 from deskcli.models.knowledge import KnowledgeArticle, KnowledgeArticleBase
+from deskcli.models.scorecard import Scorecard
 
 __all__ = [
     "OPEN_STATUSES",
@@ -53,6 +54,7 @@ __all__ = [
     "EventKind",
     "KnowledgeArticle",
     "KnowledgeArticleBase",
+    "Scorecard",
     "Stage",
     "Urgency",
 ]

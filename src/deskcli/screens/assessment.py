@@ -42,6 +42,8 @@ class AssessmentScreen(StageScreen):
 
     BINDINGS = [
         Binding("ctrl+t", "toggle_complaint", "Complaint", id="assessment.complaint", priority=True, tooltip="Log this call as a complaint"),
+        Binding("ctrl+y", "apologised", "Said sorry", id="assessment.apologised", priority=True,
+                tooltip="You apologised and empathised (a complaint): recorded on the call"),
         Binding("ctrl+n", "focus_notes", "Notes", id="assessment.notes", priority=True),
         Binding("ctrl+f", "focus_suggestions", "Known fixes", id="assessment.suggestions", priority=True),
         Binding("ctrl+s", "save_now", "Save", id="assessment.save", priority=True),
@@ -371,6 +373,20 @@ class AssessmentScreen(StageScreen):
 
         self.flow.article_id = article_id
         self.flow.write(job, lambda _r: (self.notify("Article noted: it will be linked when you resolve (F4).", timeout=4), self._start_suggest()))
+
+    def action_apologised(self) -> None:
+        """Record that the caller was given an apology ("saying sorry is not agreeing")."""
+        call_id = self._need_call()
+        if call_id is None:
+            return
+
+        def job(runtime):  # noqa: ANN001, ANN202
+            from deskcli.services import calls
+
+            with runtime.store.write() as session:
+                calls.record_apology(session, call_id, runtime.actor())
+
+        self.flow.write(job, lambda _r: self.notify("Apology recorded.", timeout=3))
 
     def action_toggle_complaint(self) -> None:
         """Flag (or unflag) the call as a complaint."""

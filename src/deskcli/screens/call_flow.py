@@ -231,6 +231,7 @@ class CallFlow:
             self._reset()
             self.leave()
             self.app.notify("Call ended. It stays in your queue until it is closed.", timeout=4)
+            self.app.call_ended(call_id)
 
         self.write(job, ended)
 

@@ -62,7 +62,10 @@ class StageScreen(DeskScreen):
         return self.desk.flow
 
     def compose(self) -> ComposeResult:
-        yield CallHeader(self._now, self._zone, id="call-header")
+        yield CallHeader(self._now, self._zone, demo=self.desk.options.is_demo, id="call-header")
+        panel = self.desk.practice_panel()
+        if panel is not None:  # trainer mode: the practice caller beside the call
+            yield panel
         yield from self.compose_body()
         yield KeyBar()
 

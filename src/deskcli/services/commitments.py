@@ -158,3 +158,29 @@ def pending_for(session: Session, analyst_id: int, *, due_before: datetime, limi
             .limit(limit)
         )
     )
+
+
+def cancel(session: Session, commitment_id: int, by: Actor, *, reason: str) -> Commitment:
+    """Withdraw a pending promise that no longer applies; the reason is required and kept.
+
+    Not a missed promise: nobody failed the customer (e.g. a practice call the
+    trainer reset, or a call-back the customer no longer needs).
+    """
+    if not reason.strip():
+        raise RuleViolation("reason: say why the promise no longer applies (required).")
+    commitment, call = _pending(session, commitment_id)
+    commitment.outcome = CommitmentOutcome.CANCELLED
+    commitment.resolved_at = by.now()
+    commitment.outcome_note = reason.strip()
+    session.add(commitment)
+    events.record(
+        session,
+        call,
+        EventKind.COMMITMENT_RESOLVED,
+        by,
+        commitment_id=commitment.id,
+        outcome=str(CommitmentOutcome.CANCELLED),
+        due_at=commitment.due_at,
+        note=commitment.outcome_note,
+    )
+    return commitment

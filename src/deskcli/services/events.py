@@ -43,3 +43,15 @@ def timeline(session: Session, call_id: int, *, limit: int = 200, before_id: int
     if before_id is not None:
         query = query.where(col(CallEvent.id) < before_id)
     return list(session.exec(query.order_by(col(CallEvent.id).desc()).limit(limit)))
+
+
+def events_after(session: Session, call_id: int, after_id: int, *, limit: int = 200) -> list[tuple[int, str, dict[str, Any]]]:
+    """A call's events newer than ``after_id``, oldest first, as ``(id, kind, payload)``
+    (what a practice caller reacts to)."""
+    query = (
+        select(CallEvent.id, CallEvent.kind, CallEvent.payload)
+        .where(CallEvent.call_id == call_id, col(CallEvent.id) > after_id)
+        .order_by(col(CallEvent.id))
+        .limit(limit)
+    )
+    return [(event_id, kind, payload or {}) for event_id, kind, payload in session.exec(query)]

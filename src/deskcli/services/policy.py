@@ -28,6 +28,29 @@ GREETING_FIELDS = {"time_of_day", "analyst_name", "department", "organisation"}
 """Placeholders a greeting template may use."""
 
 
+def _holiday_countries() -> set[str]:
+    """Country codes the ``holidays`` package knows, read from its registry.
+
+    ``holidays.list_supported_countries()`` imports every country's module (and the
+    Islamic, Hindu, Chinese … calendars): ~12 MB of memory for a one-line check.
+    The registry lists the codes without importing them.
+    """
+    from holidays.registry import COUNTRIES
+
+    return {code for names in COUNTRIES.values() for code in names[1:] if len(code) == 2 and code.isupper()}
+
+
+def _holiday_subdivisions(country: str) -> tuple[str, ...]:
+    """Subdivision codes of one country (imports only that country's module)."""
+    import holidays
+
+    try:
+        calendar = type(holidays.country_holidays(country))
+    except NotImplementedError:
+        return ()
+    return tuple(calendar.subdivisions) + tuple(getattr(calendar, "subdivisions_aliases", {}) or ())
+
+
 class GreetingPolicy(_Strict):
     """The greeting script (seed: "The Greeting": never just "Hello")."""
 
@@ -293,9 +316,7 @@ class SlaPolicy(_Strict):
     @classmethod
     def _known_country(cls, value: str | None) -> str | None:
         if value:
-            import holidays
-
-            if value not in holidays.list_supported_countries():
+            if value not in _holiday_countries():
                 raise ValueError(f"unknown holiday country {value!r}; expected a code such as GB, US, DE")
         return value
 
@@ -316,9 +337,7 @@ class SlaPolicy(_Strict):
             return self
         if not self.holiday_country:
             raise ValueError("holiday_subdivision is set without a holiday_country")
-        import holidays
-
-        known = holidays.list_supported_countries().get(self.holiday_country, [])
+        known = _holiday_subdivisions(self.holiday_country)
         if self.holiday_subdivision not in known:
             raise ValueError(
                 f"holiday_subdivision: unknown subdivision {self.holiday_subdivision!r} for {self.holiday_country}; "

@@ -64,8 +64,11 @@ class CallHeader(Widget):
     }
     """
 
-    def __init__(self, now: Callable[[], datetime], zone: Callable[[], ZoneInfo], *, id: str | None = None) -> None:
+    def __init__(
+        self, now: Callable[[], datetime], zone: Callable[[], ZoneInfo], *, demo: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self._demo = demo
         self._now = now
         self._zone = zone
         self._data = HeaderData()
@@ -93,6 +96,9 @@ class CallHeader(Widget):
         data = self._data
         now = self._now()
         text = Text(no_wrap=False, overflow="fold")
+        if self._demo:  # never mistake practice for a real caller
+            text.append(" DEMO ", style="bold reverse")
+            text.append(" ")
         if data.name:
             text.append(visible(data.name), style="bold")
             if data.pronunciation:
