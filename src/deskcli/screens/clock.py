@@ -8,7 +8,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from deskcli.screens.modal import Dialog
 from deskcli.widgets.time_field import TimeField
@@ -33,25 +34,30 @@ class ClockScreen(Dialog[datetime | None]):
         now = runtime.clock.now()
         zone = runtime.settings.zone()
         self._jumps = {jump.key: jump for jump in clock_jumps(now, runtime.calendar())}
-        choices = Text()
+        choices = []
         for jump in self._jumps.values():
-            choices.append(f" {jump.key} ", style="bold reverse")
-            choices.append(f" {jump.label}: {when(jump.to, zone, now)}\n")
+            label = Text()
+            label.append(f" {jump.key} ", style="bold reverse")
+            label.append(f" {jump.label}: {when(jump.to, zone, now)}")
+            choices.append(Option(label, id=jump.key))
         with Vertical(classes="dialog"):
             yield Static("Move the clock", classes="dialog-title")
             yield Static(Text(f"It is now {now.astimezone(zone):%a %d %b %H:%M}. Promises, holds and SLA clocks follow it."), classes="dialog-help")
-            yield Static(choices, id="clock-jumps")
+            yield OptionList(*choices, id="clock-jumps")
             yield Label("Or type a time (e.g. +2h, tomorrow 9:00) and press ctrl+s")
             yield TimeField(self.parse_time, placeholder="+2h, 16:55, tomorrow 9am", id="clock-to")
-            yield Static("1-4 jump · ctrl+s typed time · escape cancel", classes="dialog-help")
+            yield Static("1-4 or enter: jump · tab, type, ctrl+s: typed time · escape cancel", classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#clock-jumps").focus()
 
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id in self._jumps:
+            self.dismiss(self._jumps[event.option.id].to)
+
     def action_jump(self, key: str) -> None:
         """One of the quick moves."""
-        if self.query_one(TimeField).input.has_focus:
-            return  # digits typed into the field are part of the time
+        # Only reached while the list has focus: in the time field, digits are typed.
         self.dismiss(self._jumps[key].to)
 
     def action_typed(self) -> None:

@@ -1,0 +1,89 @@
+"""Helpers for playing practice calls through the real screens in trainer mode (Pilot)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from console import ready, settle, type_text
+from deskcli.clock import ManualClock
+from deskcli.launch import LaunchOptions
+from deskcli.screens.scorecard import ScorecardScreen
+from deskcli.services.demo import DemoSize, build_demo
+from deskcli.trainer import TrainerApp
+
+TRAINEE = "Sam Trainee"
+SIZE = (120, 40)
+"""Wide enough for the stage screens and the caller panel side by side."""
+
+
+def demo_database(tmp_path: Path, clock: ManualClock) -> Path:
+    """A small demo database made at the clock's time (curated layer plus a little bulk)."""
+    path = tmp_path / "demo" / "demo.db"
+    build_demo(path, size=DemoSize(customers=30, calls=120, analysts=3), now=clock.now(), zone="Europe/London")
+    return path
+
+
+def trainer(db_path: Path, clock: ManualClock, scenario: str, *, trainee: str = TRAINEE) -> TrainerApp:
+    """Trainer mode on this demo database, playing ``scenario``."""
+    options = LaunchOptions(db=db_path, mode="train", scenario=scenario, trainee=trainee)
+    return TrainerApp(options, clock=clock)
+
+
+async def practice_ready(app: TrainerApp, pilot: Pilot) -> None:
+    """Wait until the practice caller rang and the greeting has identified them."""
+    await ready(app, pilot)
+    for _ in range(200):
+        if app.practice is not None and app.flow.call_id is not None:
+            break
+        await pilot.pause(0.05)
+        await settle(app, pilot, rounds=1)
+    assert app.practice is not None, "the practice did not start"
+    await settle(app, pilot)
+
+
+async def press(app: TrainerApp, pilot: Pilot, *keys: str) -> None:
+    """Press keys, then let the writes and reads they caused finish."""
+    await pilot.press(*keys)
+    await settle(app, pilot)
+
+
+async def fill(app: TrainerApp, pilot: Pilot, selector: str, text: str) -> None:
+    """Focus a field of the current screen and type into it."""
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, TextArea):
+        widget.focus()
+    else:
+        getattr(widget, "input", widget).focus()
+    await pilot.pause()
+    await type_text(pilot, text)
+    await pilot.pause(0.3)  # debounced saves and lookups
+    await settle(app, pilot)
+
+
+async def caller_reacts(app: TrainerApp, pilot: Pilot) -> None:
+    """Give the practice poller time to read new events and the caller to react."""
+    for _ in range(3):
+        await pilot.pause(0.6)
+        await settle(app, pilot, rounds=2)
+
+
+async def scorecard(app: TrainerApp, pilot: Pilot) -> dict[str, str]:
+    """Score the practice (F12) and return each item's result by key."""
+    if not isinstance(app.screen, ScorecardScreen):
+        await pilot.press("f12")
+    for _ in range(100):
+        await settle(app, pilot, rounds=1)
+        if isinstance(app.screen, ScorecardScreen):
+            break
+        await asyncio.sleep(0.05)
+    assert isinstance(app.screen, ScorecardScreen), f"no scorecard, on {type(app.screen).__name__}"
+    return {item["key"]: item["result"] for item in app.screen.card.items}
+
+
+def failed(results: dict[str, str]) -> set[str]:
+    """The keys of the items that failed."""
+    return {key for key, result in results.items() if result == "fail"}
