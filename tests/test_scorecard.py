@@ -625,3 +625,16 @@ def test_scored_at_is_utc_in_exports_even_from_another_zone(practice, store):
     with store.read() as session:
         data = scorecard.to_json(scorecard.get_scorecard(session, card_id))
     assert data["scored_at"] == datetime(2026, 3, 10, 14, 30, tzinfo=UTC).isoformat()
+
+
+def test_declined_close_needs_a_call_back_booked_to_follow_through(practice, clock):
+    """A customer not yet satisfied is followed through: a call-back booked passes, nothing fails."""
+    practice.greet()
+    practice.confirm_name()
+    practice.acknowledge()
+    practice.resolve()
+    practice.agree(False)
+    assert practice.score(RESOLVE).item("follow_up").result == "fail"
+    practice.promise(CommitmentKind.CALLBACK, clock.now() + timedelta(hours=1))
+    item = practice.score(RESOLVE).item("follow_up")
+    assert (item.result, item.why) == ("pass", "Left open with a call-back booked for Tue 10 Mar 15:00.")

@@ -573,6 +573,12 @@ def _check_follow_up(facts: CallFacts) -> Verdict:
             return _fail("Escalated without a next-contact promise.")
         due = _due(promises[-1])
         return _pass("Next contact promised" + (f" for {facts.day(due)}." if due else "."))
+    booked = facts.promises(CommitmentKind.CALLBACK) + facts.promises(CommitmentKind.PROMISE)
+    if booked:
+        due = _due(booked[-1])
+        return _pass("Left open with a call-back booked" + (f" for {facts.day(due)}." if due else "."))
+    if facts.first(EventKind.CUSTOMER_DECLINED) is not None:
+        return _fail("The customer is not yet satisfied, and nothing was booked to check back with them.")
     return _na("Neither closed nor escalated: no follow-up due yet.")
 
 
