@@ -112,10 +112,45 @@ async def test_e_caller_id_opens_a_known_customer_with_previous_calls(db_path, c
         await ready(app, pilot)
         await settle(app, pilot)
         assert isinstance(app.screen, GreetingScreen)
-        assert app.flow.call_id is not None
         card = text_of(app, "#card")
         assert "Mal Content" in card and earlier in card and "VPN drops every hour" in card
         assert "REPEAT CALLER" in card
+        # The earlier call is still open: the caller may be ringing about it, so no new
+        # record is started until the analyst knows (Enter: new call; ctrl+t: that call).
+        assert app.flow.call_id is None
+        assert any("open call" in n.message for n in app._notifications)  # noqa: SLF001
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.flow.call_id is not None
+        assert "VPN drops every hour" in text_of(app, "#card")  # still shown for the new call
+
+
+async def test_e_caller_id_of_a_caller_with_an_open_call_can_take_it_up(db_path, clock):
+    """ctrl+t on the identified caller logs the progress call (and the greeting) on the open call."""
+    [customer_id] = seed(db_path, clock, MALLORY)
+
+    def earlier_call(runtime):  # noqa: ANN001, ANN202
+        with runtime.store.write() as session:
+            call = call_rules.create_call(session, customer_id, runtime.actor())
+            call_rules.end_talk(session, call.id, runtime.actor())
+            return call.id
+
+    earlier = with_runtime(db_path, clock, earlier_call)
+    app = console(db_path, clock, caller_id="+44 161 496 0999")
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        assert app.flow.call_id == earlier
+    kinds = [event.kind for event in with_runtime(db_path, clock, lambda runtime: events_of(runtime, earlier))]
+    assert EventKind.CONTACT_LOGGED in kinds and EventKind.GREETED in kinds
+    assert with_runtime(db_path, clock, lambda runtime: len(_all_calls(runtime))) == 1
+
+
+def _all_calls(runtime):  # noqa: ANN001, ANN202
+    with runtime.store.read() as session:
+        return list(session.exec(select(Call)))
 
 
 async def test_e_unknown_caller_id_prefills_the_new_customer_form(db_path, clock):

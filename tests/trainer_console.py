@@ -11,6 +11,7 @@ from textual.widgets import TextArea
 from console import ready, settle, type_text
 from deskcli.clock import ManualClock
 from deskcli.launch import LaunchOptions
+from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.scorecard import ScorecardScreen
 from deskcli.services.demo import DemoSize, build_demo
 from deskcli.trainer import TrainerApp
@@ -34,10 +35,12 @@ def trainer(db_path: Path, clock: ManualClock, scenario: str, *, trainee: str = 
 
 
 async def practice_ready(app: TrainerApp, pilot: Pilot) -> None:
-    """Wait until the practice caller rang and the greeting has identified them."""
+    """Wait until the practice caller rang and the greeting has identified them (a new
+    call record, or - for a caller with an open call - their card, waiting for the analyst)."""
     await ready(app, pilot)
     for _ in range(200):
-        if app.practice is not None and app.flow.call_id is not None:
+        card = getattr(app.screen, "_card", None)
+        if app.practice is not None and (app.flow.call_id is not None or (card is not None and card.open_calls)):
             break
         await pilot.pause(0.05)
         await settle(app, pilot, rounds=1)
@@ -87,3 +90,12 @@ async def scorecard(app: TrainerApp, pilot: Pilot) -> dict[str, str]:
 def failed(results: dict[str, str]) -> set[str]:
     """The keys of the items that failed."""
     return {key for key, result in results.items() if result == "fail"}
+
+
+async def progress_call(app: TrainerApp, pilot: Pilot) -> int:
+    """The caller rings about their open call: ctrl+t takes it up there; its id."""
+    assert isinstance(app.screen, GreetingScreen)
+    assert app.flow.call_id is None, "caller-id must not start a new record for a caller with an open call"
+    await press(app, pilot, "ctrl+t")
+    assert app.flow.call_id is not None
+    return app.flow.call_id

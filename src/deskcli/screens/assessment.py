@@ -35,6 +35,12 @@ SUGGEST_DELAY = 0.15
 """Seconds of quiet before knowledge suggestions are looked up."""
 
 
+PRIORITY_INPUTS = frozenset(
+    {"urgency", "business_impact", "people_affected", "departments_affected", "executive_affected", "security_concern"}
+)
+"""The fields the priority is derived from."""
+
+
 class AssessmentScreen(StageScreen):
     """Assessment of the caller's problem."""
 
@@ -211,7 +217,14 @@ class AssessmentScreen(StageScreen):
             return
         values = self._form_values()
         derived = self._derived_priority(values)
-        self.query_one("#priority", Static).update(safe_text(f"{derived.label}: {derived.reason}"))
+        view = view or self.flow.view
+        untouched = not any(self._saved.get(key, object()) != values[key] for key in PRIORITY_INPUTS)
+        if view is not None and view.call.priority is not None and untouched and view.call.priority != derived.priority:
+            # The record's priority stands until what it is derived from is changed here.
+            shown = f"Priority {view.call.priority} on record: {view.call.priority_reason or 'set earlier'}"
+        else:
+            shown = f"{derived.label}: {derived.reason}"
+        self.query_one("#priority", Static).update(safe_text(shown))
         category = runtime.policies.categories.get(values["category"] or "")
         questions = Text()
         if category is not None:
@@ -287,12 +300,17 @@ class AssessmentScreen(StageScreen):
         if call_id is None:
             return
         values = self._form_values()
-        derived = self._derived_priority(values)
-        values["priority"] = derived.priority
-        values["priority_reason"] = derived.reason
         changes = {key: value for key, value in values.items() if self._saved.get(key, object()) != value}
         if not changes:
             return
+        # The priority is derived again only when what it is derived from changed: a
+        # priority already on record (set earlier, or by another analyst) is not
+        # overwritten because the summary or the complaint flag was edited.
+        view = self.flow.view
+        if changes.keys() & PRIORITY_INPUTS or view is None or view.call.priority is None:
+            derived = self._derived_priority(values)
+            changes["priority"] = derived.priority
+            changes["priority_reason"] = derived.reason
         self._saved = {**self._saved, **changes}
 
         def job(runtime):  # noqa: ANN001, ANN202

@@ -60,6 +60,8 @@ class GreetingScreen(StageScreen):
         self._matches: list[CustomerMatch] = []
         self._query = ""
         self._card: CustomerCard | None = None
+        self._caller_id_customer: int | None = None
+        """The one customer the phone system's number matched, until their card is in."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="greeting-body"):
@@ -91,6 +93,7 @@ class GreetingScreen(StageScreen):
     # --- keeping in step with the call --------------------------------------------
 
     def reset_for_new_call(self) -> None:
+        self._caller_id_customer = None
         self._matches = []
         self._query = ""
         self.query_one("#lookup", Input).value = ""
@@ -216,7 +219,10 @@ class GreetingScreen(StageScreen):
         caller_id = self.flow.caller_id
         self.flow.caller_id = None
         if len(found) == 1:
-            self._choose(found[0].id)
+            # Decided once the card is in: a caller with an open call may be ringing
+            # about it (ctrl+t), which must not start a new record behind their back.
+            self._caller_id_customer = found[0].id
+            self._load_card(found[0].id)
         elif not found:
             self.action_new_customer()
             self.query_one("#new-phone", Input).value = caller_id or ""
@@ -262,6 +268,17 @@ class GreetingScreen(StageScreen):
 
     def _show_card(self, card: CustomerCard) -> None:
         self._card = card
+        if self._caller_id_customer == card.customer.id and self.flow.call_id is None:
+            self._caller_id_customer = None
+            if card.open_calls:
+                self.query_one("#matches", OptionList).focus()
+                self.notify(
+                    f"{card.customer.name} has {len(card.open_calls)} open call(s): ctrl+t if they are ringing "
+                    "about it, Enter for a new call.",
+                    title="Caller identified", markup=False, timeout=8,
+                )
+            else:
+                self._choose(card.customer.id)
         runtime = self.runtime
         assert runtime is not None
         zone, now = runtime.settings.zone(), runtime.clock.now()
@@ -345,12 +362,14 @@ class GreetingScreen(StageScreen):
             self.notify("Highlight a caller with an open call first.", severity="warning")
             return
         target = card.open_calls[0]
+        greeting_text = str(self.query_one("#greeting-line", Static).render())
 
         def job(runtime):  # noqa: ANN001, ANN202
             from deskcli.services import calls
 
             with runtime.store.write() as session:
                 calls.log_contact(session, target.id, runtime.actor(), inbound=True, note="progress call from the customer")
+                calls.record_greeting(session, target.id, greeting_text, runtime.actor())
             return target.id
 
         def logged(call_id: int) -> None:

@@ -51,6 +51,10 @@ class ResolveScreen(StageScreen):
         self._filling = False
         self._pane = "resolve"
         self._pane_chosen = False
+        self._route_chosen = False
+        """The analyst picked the route, tier or receiver: refreshes no longer re-apply the proposal."""
+        self._proposed: tuple[object, object, object] = (None, None, None)
+        """Route, tier and receiver last put in the fields by deskcli (their change events are not the analyst's)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="panes")
@@ -102,6 +106,8 @@ class ResolveScreen(StageScreen):
     # --- filling ---------------------------------------------------------------------------
 
     def reset_for_new_call(self) -> None:
+        self._route_chosen = False
+        self._proposed = (None, None, None)
         self._call_id = None
         self._handoff_composed = ""
         self._pane_chosen = False
@@ -178,6 +184,9 @@ class ResolveScreen(StageScreen):
         self.query_one("#proposal", Static).update(
             safe_text(f"Proposed: {route.label}, tier {proposal.tier} ({proposal.type.value}) - because {proposal.because}")
         )
+        if self._route_chosen:
+            return  # the analyst's choice stands; the proposal above is only advice now
+        self._proposed = (proposal.route, proposal.tier, None)
         self.query_one("#route", Select).value = proposal.route
         self._fill_tiers(proposal.route, proposal.tier)
         self.query_one("#type", Select).value = proposal.type.value
@@ -195,6 +204,7 @@ class ResolveScreen(StageScreen):
         tiers.value = chosen.tier
         receiver = self.query_one("#receiver", Input)
         receiver.value = chosen.receiver
+        self._proposed = (self._proposed[0], chosen.tier, chosen.receiver)
         self._show_contact(route.label, chosen)
         time_to_fix = self.query_one("#time-to-fix", Input)
         if not time_to_fix.value.strip() and chosen.usual_time_to_fix:
@@ -211,6 +221,8 @@ class ResolveScreen(StageScreen):
 
     @on(Select.Changed, "#route")
     def _route_changed(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self._proposed[0]:
+            self._route_chosen = True
         if event.value is not Select.NULL and not self._filling:
             self._fill_tiers(str(event.value))
             runtime = self.runtime
@@ -220,6 +232,8 @@ class ResolveScreen(StageScreen):
 
     @on(Select.Changed, "#tier")
     def _tier_changed(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self._proposed[1] and not self._filling:
+            self._route_chosen = True
         route = self.query_one("#route", Select).value
         if event.value is not Select.NULL and route is not Select.NULL and not self._filling:
             runtime = self.runtime
@@ -228,6 +242,11 @@ class ResolveScreen(StageScreen):
             if tier is not None and found is not None:
                 self.query_one("#receiver", Input).value = tier.receiver
                 self._show_contact(found.label, tier)
+
+    @on(Input.Changed, "#receiver")
+    def _receiver_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() and event.value != self._proposed[2] and not self._filling:
+            self._route_chosen = True
 
     @on(SelectionList.SelectionToggled, "#triggers")
     def _ticks_changed(self) -> None:
