@@ -31,13 +31,6 @@ def notifications(app, title: str) -> list[str]:  # noqa: ANN001
     return [n.message for n in app._notifications if n.title == title]  # noqa: SLF001
 
 
-async def take_up_open_call(app, pilot) -> int:  # noqa: ANN001
-    """Work the caller's open call (ctrl+t: a progress call), not a new record; its id."""
-    call_id = await progress_call(app, pilot)
-    assert app.flow.view is not None and OPEN_CALL in app.flow.view.call.summary
-    return call_id
-
-
 async def greet_and_assess(app, pilot, *, apologise: bool) -> None:  # noqa: ANN001
     """Confirm the name, give the reference, log the valid complaint (and say sorry)."""
     await press(app, pilot, "f2")
@@ -105,7 +98,7 @@ async def test_played_well_every_item_passes(tmp_path, clock):
     app = trainer(db_path, clock, SCENARIO)
     async with app.run_test(size=SIZE) as pilot:
         await practice_ready(app, pilot)
-        open_call = await take_up_open_call(app, pilot)
+        open_call = await progress_call(app, pilot, OPEN_CALL)
         await greet_and_assess(app, pilot, apologise=True)
         assert "SLA WARNING" in header(app)  # still priority 2, nearly used
         await escalate(app, pilot)
@@ -131,7 +124,7 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
     app = trainer(db_path, clock, SCENARIO)
     async with app.run_test(size=SIZE) as pilot:
         await practice_ready(app, pilot)
-        await take_up_open_call(app, pilot)
+        await progress_call(app, pilot, OPEN_CALL)
         # No apology, sent functionally to second line again instead of up to senior
         # staff, and no call-back to make good the one that was missed.
         await greet_and_assess(app, pilot, apologise=False)
@@ -152,7 +145,7 @@ async def test_moved_clock_fires_the_reminder_and_breaches_the_sla(tmp_path, clo
     app = trainer(db_path, clock, SCENARIO)
     async with app.run_test(size=SIZE) as pilot:
         await practice_ready(app, pilot)
-        await take_up_open_call(app, pilot)
+        await progress_call(app, pilot, OPEN_CALL)
         reference = app.flow.view.call.reference
         # 16:30: priority 2 opened at 9:00 has used 390 of its 480 business minutes.
         assert f"{reference} (escalated)  SLA WARNING 1h 30m left" in header(app), header(app)

@@ -20,13 +20,6 @@ OPEN_CALL = "No signal"
 
 
 
-async def take_up_open_call(app, pilot) -> int:  # noqa: ANN001
-    """Work the caller's open call (ctrl+t: a progress call), not a new record; its id."""
-    call_id = await progress_call(app, pilot)
-    assert app.flow.view is not None and OPEN_CALL in app.flow.view.call.summary
-    return call_id
-
-
 async def greet_and_assess(app, pilot, *, apologise: bool, use_the_fix: bool) -> None:  # noqa: ANN001
     """Confirm the name, give the reference, log the valid complaint, say sorry, find the fix."""
     await press(app, pilot, "f2")
@@ -87,7 +80,7 @@ async def test_played_well_every_item_passes(tmp_path, clock):
     app = trainer(db_path, clock, SCENARIO)
     async with app.run_test(size=SIZE) as pilot:
         await practice_ready(app, pilot)
-        open_call = await take_up_open_call(app, pilot)
+        open_call = await progress_call(app, pilot, OPEN_CALL)
         await greet_and_assess(app, pilot, apologise=True, use_the_fix=True)
         await resolve(app, pilot, "Cable swapped")
         await press(app, pilot, "ctrl+o")  # follow it through: ring her just after the visit
@@ -117,7 +110,7 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
     app = trainer(db_path, clock, SCENARIO)
     async with app.run_test(size=SIZE) as pilot:
         await practice_ready(app, pilot)
-        await take_up_open_call(app, pilot)
+        await progress_call(app, pilot, OPEN_CALL)
         # No apology, a fix of their own instead of the known one, no call-back promised,
         # and she is left not satisfied with nothing booked to check back with her.
         await greet_and_assess(app, pilot, apologise=False, use_the_fix=False)

@@ -92,10 +92,12 @@ def failed(results: dict[str, str]) -> set[str]:
     return {key for key, result in results.items() if result == "fail"}
 
 
-async def progress_call(app: TrainerApp, pilot: Pilot) -> int:
-    """The caller rings about their open call: ctrl+t takes it up there; its id."""
+async def progress_call(app: TrainerApp, pilot: Pilot, about: str) -> int:
+    """The caller rings about their open call (``about``: words of its summary): ctrl+t
+    takes it up there instead of starting a new record; its id."""
     assert isinstance(app.screen, GreetingScreen)
     assert app.flow.call_id is None, "caller-id must not start a new record for a caller with an open call"
     await press(app, pilot, "ctrl+t")
     assert app.flow.call_id is not None
+    assert app.flow.view is not None and about in app.flow.view.call.summary
     return app.flow.call_id

@@ -8,6 +8,7 @@ to hear from (seed: Ownership).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -86,6 +87,21 @@ def _pending(session: Session, commitment_id: int) -> tuple[Commitment, Call]:
     return commitment, get_call(session, commitment.call_id)
 
 
+def _close(
+    session: Session, commitment: Commitment, call: Call, outcome: CommitmentOutcome, by: Actor, note: str, **extra: Any
+) -> Commitment:
+    """Settle a pending promise with ``outcome`` and log it on the call's timeline."""
+    commitment.outcome = outcome
+    commitment.resolved_at = by.now()
+    commitment.outcome_note = note.strip()
+    session.add(commitment)
+    events.record(
+        session, call, EventKind.COMMITMENT_RESOLVED, by,
+        commitment_id=commitment.id, outcome=str(outcome), due_at=commitment.due_at, **extra, note=commitment.outcome_note,
+    )
+    return commitment
+
+
 def settle(session: Session, commitment_id: int, by: Actor, *, kept: bool, note: str = "") -> Commitment:
     """Mark a promise kept or missed; whether it was on time is worked out from the clock."""
     commitment, call = _pending(session, commitment_id)
@@ -94,21 +110,7 @@ def settle(session: Session, commitment_id: int, by: Actor, *, kept: bool, note:
         outcome = CommitmentOutcome.KEPT_ON_TIME if now <= commitment.due_at else CommitmentOutcome.KEPT_LATE
     else:
         outcome = CommitmentOutcome.MISSED
-    commitment.outcome = outcome
-    commitment.resolved_at = now
-    commitment.outcome_note = note.strip()
-    session.add(commitment)
-    events.record(
-        session,
-        call,
-        EventKind.COMMITMENT_RESOLVED,
-        by,
-        commitment_id=commitment.id,
-        outcome=str(outcome),
-        due_at=commitment.due_at,
-        note=commitment.outcome_note,
-    )
-    return commitment
+    return _close(session, commitment, call, outcome, by, note)
 
 
 def reschedule(session: Session, commitment_id: int, new_due: datetime, by: Actor, *, reason: str) -> Commitment:
@@ -117,21 +119,7 @@ def reschedule(session: Session, commitment_id: int, new_due: datetime, by: Acto
         raise RuleViolation("reason: say why the promise is moved (required).")
     commitment, call = _pending(session, commitment_id)
     new_due = require_future(new_due, by, "new due time")
-    commitment.outcome = CommitmentOutcome.RESCHEDULED
-    commitment.resolved_at = by.now()
-    commitment.outcome_note = reason.strip()
-    session.add(commitment)
-    events.record(
-        session,
-        call,
-        EventKind.COMMITMENT_RESOLVED,
-        by,
-        commitment_id=commitment.id,
-        outcome=str(CommitmentOutcome.RESCHEDULED),
-        due_at=commitment.due_at,
-        new_due_at=new_due,
-        note=commitment.outcome_note,
-    )
+    _close(session, commitment, call, CommitmentOutcome.RESCHEDULED, by, reason, new_due_at=new_due)
     return make_commitment(
         session,
         call.id,
@@ -169,18 +157,4 @@ def cancel(session: Session, commitment_id: int, by: Actor, *, reason: str) -> C
     if not reason.strip():
         raise RuleViolation("reason: say why the promise no longer applies (required).")
     commitment, call = _pending(session, commitment_id)
-    commitment.outcome = CommitmentOutcome.CANCELLED
-    commitment.resolved_at = by.now()
-    commitment.outcome_note = reason.strip()
-    session.add(commitment)
-    events.record(
-        session,
-        call,
-        EventKind.COMMITMENT_RESOLVED,
-        by,
-        commitment_id=commitment.id,
-        outcome=str(CommitmentOutcome.CANCELLED),
-        due_at=commitment.due_at,
-        note=commitment.outcome_note,
-    )
-    return commitment
+    return _close(session, commitment, call, CommitmentOutcome.CANCELLED, by, reason)

@@ -67,8 +67,13 @@ class CallerPanel(Vertical):
 
     def on_mount(self) -> None:
         self.update_panel()
-        # The trainer's clock runs: keep the time (and anything said meanwhile) current.
-        self.set_interval(1.0, self.update_panel)
+        # The trainer's clock runs: keep the time (and anything said meanwhile) current,
+        # on the screen in view only (every stage screen has its own panel).
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.screen.is_current:
+            self.update_panel()
 
     def update_panel(self) -> None:
         """Redraw from the practice state (cheap: one Text)."""
