@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from deskcli import db
+from deskcli import db, paths
 from deskcli.clock import ManualClock
 from deskcli.models import Analyst, AnalystBase, CustomerCreate
 from deskcli.services import analysts, customers
@@ -20,9 +20,22 @@ START = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 """A Tuesday afternoon (UTC, and London time too: before the clocks change)."""
 
 
+@pytest.fixture(scope="session")
+def holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One public-holiday cache for the whole run: filling it runs a child process once."""
+    folder = tmp_path_factory.getbasetemp() / "holiday-cache"
+    folder.mkdir(exist_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(paths.CACHE_ENV, str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the user data and config dirs at a temporary folder; clear DESKCLI_* variables."""
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, holiday_cache: Path) -> Path:
+    """Point the user data and config dirs at a temporary folder; clear DESKCLI_* variables.
+
+    The public-holiday cache is shared by every test (it is derived data, not state).
+    """
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -31,6 +44,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         if name.upper().startswith("DESKCLI_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("DESKCLI_TIMEZONE", "Europe/London")
+    monkeypatch.setenv(paths.CACHE_ENV, str(holiday_cache))
     return home
 
 
@@ -55,7 +69,7 @@ def store(db_path: Path) -> Iterator[db.Store]:
 
 
 @pytest.fixture(scope="session")
-def policies() -> Policies:
+def policies(holiday_cache: Path) -> Policies:
     """The shipped policies."""
     return load_policies()
 

@@ -81,6 +81,9 @@ def fail(error: DeskError) -> None:
 
 def run_console(options: LaunchOptions, app: DeskApp | None = None) -> int:
     """Start the console (or ``app``, e.g. trainer mode) and return its exit status."""
+    from deskcli.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()
     if app is None:
         from deskcli.app import DeskApp
 

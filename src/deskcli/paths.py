@@ -12,6 +12,9 @@ APP_NAME = "deskcli"
 CONFIG_ENV = "DESKCLI_CONFIG"
 """Environment variable naming the config file, overriding the default location."""
 
+CACHE_ENV = "DESKCLI_CACHE_DIR"
+"""Environment variable naming the cache directory (derived data only, e.g. holiday dates)."""
+
 
 def data_dir() -> Path:
     """The user data directory: the default database and the e-mail outbox live here."""
@@ -24,6 +27,14 @@ def config_file() -> Path:
     if override:
         return Path(override).expanduser()
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def cache_dir() -> Path:
+    """Where derived data is cached (safe to delete); ``DESKCLI_CACHE_DIR`` overrides it."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
 def default_db_path() -> Path:

@@ -233,7 +233,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
 
 def known_env_names() -> set[str]:
     """Every ``DESKCLI_*`` variable name deskcli understands."""
-    names = {paths.CONFIG_ENV}
+    names = {paths.CONFIG_ENV, paths.CACHE_ENV}
     for field_name, info in Settings.model_fields.items():
         names.add(f"{ENV_PREFIX}{field_name}".upper())
         annotation = info.annotation

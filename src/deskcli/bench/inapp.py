@@ -20,6 +20,7 @@ from textual import events
 from deskcli.app import DeskApp
 from deskcli.bench import first_frame
 from deskcli.launch import LaunchOptions
+from deskcli.memory import limit_malloc_arenas
 
 
 class ProbeApp(DeskApp):
@@ -167,6 +168,7 @@ def main() -> None:
     db_path, out = Path(sys.argv[1]), Path(sys.argv[2])
     note_keys, stage_rounds = int(sys.argv[3]), int(sys.argv[4])
     prefixes = sys.argv[5:] or ["smi", "jon", "pat"]
+    limit_malloc_arenas()  # as deskcli.cli.run_console does before the app starts
     result = asyncio.run(run(db_path, prefixes, note_keys=note_keys, stage_rounds=stage_rounds))
     out.write_text(json.dumps(result))
 

@@ -90,6 +90,7 @@ def subprocess_env(home: Path) -> dict[str, str]:
         TERM="xterm-256color",
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
         DESKCLI_ANALYST__HANDLE=BENCH_ANALYST,
         DESKCLI_ANALYST__NAME="Bench Analyst",
         DESKCLI_ANALYST__DEPARTMENT="Help Desk",

@@ -3,7 +3,8 @@
 Opening hours are wall-clock ranges per weekday (several a day, e.g. around lunch),
 read in the office zone, so a DST change shortens or lengthens only the hours it
 really touches. Public holidays come from the ``holidays`` package for the office's
-country and region; the office adds its own closed days.
+country and region (through :mod:`deskcli.services.public_holidays`, which keeps that
+package out of the console's memory); the office adds its own closed days.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class BusinessCalendar:
     """Office-specific closed days."""
     country: str | None = None
     subdivision: str | None = None
-    _public: dict[int, set[date]] = field(default_factory=dict, repr=False)
+    _public: dict[int, frozenset[date]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def always_open(cls, zone: ZoneInfo) -> BusinessCalendar:
@@ -50,9 +51,9 @@ class BusinessCalendar:
         if self.country is None:
             return False
         if day.year not in self._public:
-            import holidays
+            from deskcli.services import public_holidays
 
-            self._public[day.year] = set(holidays.country_holidays(self.country, subdiv=self.subdivision, years=day.year))
+            self._public[day.year] = public_holidays.dates(self.country, self.subdivision, day.year)
         return day in self._public[day.year]
 
     def _local(self, day: date, minute: int) -> datetime:

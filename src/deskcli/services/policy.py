@@ -29,26 +29,21 @@ GREETING_FIELDS = {"time_of_day", "analyst_name", "department", "organisation"}
 
 
 def _holiday_countries() -> set[str]:
-    """Country codes the ``holidays`` package knows, read from its registry.
+    """Country codes the ``holidays`` package knows (from the cached catalogue).
 
-    ``holidays.list_supported_countries()`` imports every country's module (and the
-    Islamic, Hindu, Chinese … calendars): ~12 MB of memory for a one-line check.
-    The registry lists the codes without importing them.
+    Asking the package itself imports every country's module: ~12 MB of memory in the
+    console for a one-line check (see :mod:`deskcli.services.public_holidays`).
     """
-    from holidays.registry import COUNTRIES
+    from deskcli.services import public_holidays
 
-    return {code for names in COUNTRIES.values() for code in names[1:] if len(code) == 2 and code.isupper()}
+    return set(public_holidays.catalogue())
 
 
 def _holiday_subdivisions(country: str) -> tuple[str, ...]:
-    """Subdivision codes of one country (imports only that country's module)."""
-    import holidays
+    """Subdivision codes (and their aliases) of one country."""
+    from deskcli.services import public_holidays
 
-    try:
-        calendar = type(holidays.country_holidays(country))
-    except NotImplementedError:
-        return ()
-    return tuple(calendar.subdivisions) + tuple(getattr(calendar, "subdivisions_aliases", {}) or ())
+    return public_holidays.catalogue().get(country, ())
 
 
 class GreetingPolicy(_Strict):
