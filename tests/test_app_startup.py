@@ -120,11 +120,34 @@ async def test_queue_shows_names_literally_and_overdue_promises_loudly(db_path: 
     assert app.return_code is None  # the [@click=app.quit] in the name did not quit the app
 
 
+async def test_queue_counts_every_promise_due_while_listing_one_page(db_path: Path, clock: ManualClock, with_profile: None):
+    """60 promises due today, 55 of them overdue: the status counts them all, the table lists a page."""
+    runtime = open_runtime(LaunchOptions(db=db_path), clock)
+    actor = runtime.actor()
+    with runtime.store.write() as session:
+        customer = customers.create_customer(session, CustomerCreate(name="Pat Wren"), actor, region="GB")
+        call = calls.create_call(session, customer.id, actor)
+        for minutes in range(1, 61):
+            commitments.make_commitment(session, call.id, CommitmentKind.CALLBACK, clock.now() + timedelta(minutes=minutes), actor)
+        calls.end_talk(session, call.id, actor)
+    runtime.close()
+    clock.advance(timedelta(minutes=55, seconds=30))
+    app = DeskApp(LaunchOptions(db=db_path), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        status = status_text(app)
+        rows = app.screen.query_one("#promises", DataTable).row_count
+    assert "55 promise(s) OVERDUE" in status
+    assert "the first 50 below; f lists them all" in status
+    assert rows == 50
+
+
 def test_the_first_frame_does_not_wait_for_the_data_layer():
-    """Importing the CLI and the app loads neither SQLAlchemy, Alembic nor pydantic-settings."""
+    """Importing the CLI and the app loads neither the data layer nor what only a call needs."""
     code = (
         "import sys, deskcli.cli, deskcli.app, deskcli.screens.home, deskcli.screens.profile\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic_settings', 'phonenumbers') if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic_settings', 'phonenumbers', 'holidays',\n"
+        "                     'deskcli.screens.call_flow', 'zoneinfo') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

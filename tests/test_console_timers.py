@@ -85,3 +85,35 @@ async def test_promise_coming_due_notifies_ahead_and_when_due(db_path, clock):
         await pilot.press("n")  # a new call: the header shows what is due
         await settle(app, pilot)
         assert "1 promise(s) due" in header(app)
+
+
+async def test_many_promises_due_at_once_are_one_announcement_and_counted_in_full(db_path, clock):
+    """Deskcli opened with 205 promises overdue: one pop-up naming the oldest, and the header counts all 205."""
+    [customer_id] = seed(db_path, clock, CustomerCreate(name="Pat Wren"))
+
+    def promises(runtime):  # noqa: ANN001, ANN202
+        with runtime.store.write() as session:
+            call = calls.create_call(session, customer_id, runtime.actor())
+            for minutes in range(1, 206):
+                commitments.make_commitment(
+                    session, call.id, CommitmentKind.CALLBACK, clock.now() + timedelta(minutes=minutes), runtime.actor(),
+                    description=f"Ring Pat back ({minutes})",
+                )
+            calls.end_talk(session, call.id, runtime.actor())
+
+    with_runtime(db_path, clock, promises)
+    clock.advance(timedelta(hours=4))
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        app.check_promises()
+        await settle(app, pilot)
+        grouped = [n for n in app._notifications if n.title == "Promises DUE now"]
+        assert len(grouped) == 1
+        assert "205 promises due or overdue" in grouped[0].message  # all of them, though one check reads 200 rows
+        assert "Ring Pat back (1)" in grouped[0].message  # the oldest is named
+        assert not [n for n in app._notifications if n.title == "Promise DUE now"]
+        assert app.promises_due == 205
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert "205 promise(s) due" in header(app)

@@ -143,11 +143,26 @@ def test_each_promise_is_announced_separately():
     assert phases(reminders.reminders(rows, NOW, AHEAD, announced)) == [(1, "due"), (2, "soon")]
 
 
-def test_due_count_counts_due_and_overdue():
-    """due_count counts promises due now or earlier."""
-    rows = [row(1, NOW - timedelta(hours=1)), row(2, NOW), row(3, NOW + timedelta(seconds=1))]
-    assert reminders.due_count(rows, NOW) == 2
-    assert reminders.due_count([], NOW) == 0
+def test_a_few_are_announced_one_by_one():
+    """Up to three of a kind in one check: one announcement each."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(n, NOW - timedelta(minutes=n)) for n in (1, 2, 3)] + [row(9, NOW + timedelta(minutes=5))]
+    found = reminders.grouped(reminders.reminders(rows, NOW, AHEAD, announced))
+    assert [(r.promise.id, r.phase) for r in found] == [(1, "due"), (2, "due"), (3, "due"), (9, "soon")]
+
+
+def test_many_at_once_are_one_announcement_most_overdue_first():
+    """Deskcli reopened after lunch with 40 promises overdue: one announcement for the lot."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(n, NOW - timedelta(minutes=n)) for n in range(1, 41)] + [row(99, NOW + timedelta(minutes=5))]
+    found = reminders.grouped(reminders.reminders(rows, NOW, AHEAD, announced))
+    assert len(found) == 2
+    group, single = found
+    assert isinstance(group, reminders.ReminderGroup) and group.phase == "due"
+    assert [p.id for p in group.promises] == list(range(40, 0, -1))  # the oldest first
+    assert single.promise.id == 99 and single.phase == "soon"
+    # Every one of them counts as announced: the next check says nothing more.
+    assert reminders.reminders(rows, NOW + timedelta(seconds=15), AHEAD, announced) == []
 
 
 # --- the queue -------------------------------------------------------------------------------
@@ -267,6 +282,39 @@ def test_promises_due_leaves_out_settled_and_others_promises(store, actor, colle
     with store.read() as session:
         rows = queue.promises_due(session, actor.analyst_id, now=clock.now(), until=clock.now() + timedelta(days=1))
     assert [r.id for r in rows] == [pending]
+
+
+def test_notices_word_a_crowd_with_the_true_count_and_the_oldest():
+    """A crowd's notice gives the full count of due promises and names the most overdue."""
+    announced: set[tuple[int, str]] = set()
+    rows = [row(n, NOW - timedelta(minutes=n)) for n in range(1, 6)] + [row(9, NOW + timedelta(minutes=5))]
+    found = reminders.reminders(rows, NOW, AHEAD, announced)
+    crowd, single = reminders.notices(found, 240, LONDON, NOW)
+    assert crowd.title == "Promises DUE now" and crowd.severity == "error"
+    assert crowd.message.startswith("240 promises due or overdue; the first: HD-000001 Siobhan O'Neill: Ring back")
+    assert single.title == "Promise coming up" and single.severity == "warning"
+    assert single.message.startswith("HD-000001 Siobhan O'Neill: Ring back at ")
+
+
+def test_count_promises_due_counts_all_of_mine_due_or_overdue(store, actor, colleague, clock, customer_id):
+    """The header's count is the true number (not a page of rows): due now or earlier, mine, unsettled."""
+    mine = new_call(store, actor, customer_id)
+    theirs = new_call(store, colleague, customer_id)
+    start = clock.now()
+    for minutes in range(1, 250):
+        make_promise(store, actor, mine, start + timedelta(minutes=minutes))  # overdue by the time we look
+    make_promise(store, actor, mine, start + timedelta(hours=5))  # due exactly then
+    settled = make_promise(store, actor, mine, start + timedelta(hours=1))
+    make_promise(store, actor, mine, start + timedelta(hours=5, seconds=1))  # not yet due
+    make_promise(store, colleague, theirs, start + timedelta(hours=1))  # a colleague's
+    with store.write() as session:
+        commitments.settle(session, settled, actor, kept=False)
+    clock.advance(timedelta(hours=5))
+    with store.read() as session:
+        assert queue.count_promises_due(session, actor.analyst_id, until=clock.now()) == 250
+        assert queue.count_promises_due(session, colleague.analyst_id, until=clock.now()) == 1
+        assert queue.count_promises_due(session, actor.analyst_id, until=clock.now(), overdue_at=clock.now()) == 249
+        assert queue.count_promises_due(session, actor.analyst_id, until=clock.now() + timedelta(days=1)) == 251
 
 
 def test_pending_promises_page_soonest_first(store, actor, clock, customer_id):

@@ -224,6 +224,15 @@ def test_missing_config_file_means_defaults(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "nowhere" / "config.toml")
     assert settings.reference_prefix == "HD"
     assert settings.sqlite_synchronous == "FULL"
+    assert settings.sqlite_cache_kib == 1024
+
+
+def test_sqlite_cache_size_is_a_setting_with_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESKCLI_SQLITE_CACHE_KIB", "4096")
+    assert load_settings(tmp_path / "none.toml").sqlite_cache_kib == 4096
+    monkeypatch.setenv("DESKCLI_SQLITE_CACHE_KIB", "8")
+    with pytest.raises(SettingsError, match="DESKCLI_SQLITE_CACHE_KIB: Input should be greater than or equal to 64"):
+        load_settings(tmp_path / "none.toml")
 
 
 # --- saving the analyst profile ------------------------------------------------------

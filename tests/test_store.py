@@ -127,14 +127,16 @@ def test_connection_pragmas(store: db.Store) -> None:
 
 
 def test_sqlite_options_are_applied(tmp_path: Path) -> None:
-    """SqliteOptions(synchronous, busy_timeout_ms) reach every connection."""
+    """SqliteOptions(synchronous, busy_timeout_ms, cache_kib) reach every connection."""
     store = db.open_store(
-        db.target_for(tmp_path / "opts.db", None), db.SqliteOptions(synchronous="NORMAL", busy_timeout_ms=1234)
+        db.target_for(tmp_path / "opts.db", None),
+        db.SqliteOptions(synchronous="NORMAL", busy_timeout_ms=1234, cache_kib=300),
     )
     try:
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1234
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -300  # negative: KiB
     finally:
         store.dispose()
 

@@ -24,13 +24,13 @@ from textual.widget import Widget
 from deskcli.errors import DeskError
 from deskcli.launch import AnalystFields, LaunchOptions
 from deskcli.screens.base import RuntimeReady
-from deskcli.screens.call_flow import CallFlow
 from deskcli.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from deskcli.autosave import NotesAutosaver
     from deskcli.clock import Clock
     from deskcli.runtime import Runtime
+    from deskcli.screens.call_flow import CallFlow
     from deskcli.services.queue import PromiseRow
     from deskcli.writer import SerialWriter
 
@@ -63,8 +63,7 @@ class DeskApp(App[None]):
         """Settings, database, policies and clock; ``None`` until opened."""
         self.startup_error: DeskError | None = None
         """Why the app could not start, printed by the CLI after the screen is restored."""
-        self.flow = CallFlow(self)
-        """The call on screen."""
+        self._flow: CallFlow | None = None
         self._writer: SerialWriter | None = None
         self._autosaver: NotesAutosaver | None = None
         self.promises_due = 0
@@ -74,6 +73,15 @@ class DeskApp(App[None]):
         self._opener = opener
         if self.options.is_demo:
             self.title = "deskcli DEMO"  # the header says so from the first frame
+
+    @property
+    def flow(self) -> CallFlow:
+        """The call on screen (made on first use: its module and the enums load after the first frame)."""
+        if self._flow is None:
+            from deskcli.screens.call_flow import CallFlow
+
+            self._flow = CallFlow(self)
+        return self._flow
 
     # --- start-up ----------------------------------------------------------------------
 
@@ -284,29 +292,18 @@ class DeskApp(App[None]):
         ahead = timedelta(minutes=runtime.policies.call_handling.reminders.notify_ahead_minutes)
         with runtime.store.read() as session:
             rows = queue.promises_due(session, runtime.analyst.id, now=now, until=now + ahead, limit=200)
-        self.call_from_thread(self._announce, rows, now, ahead)
+            due = queue.count_promises_due(session, runtime.analyst.id, until=now)
+        self.call_from_thread(self._announce, rows, now, ahead, due)
 
-    def _announce(self, rows: list[PromiseRow], now, ahead: timedelta) -> None:  # noqa: ANN001
+    def _announce(self, rows: list[PromiseRow], now, ahead: timedelta, due: int) -> None:  # noqa: ANN001
         from deskcli.services import reminders
-        from deskcli.timefmt import when
 
         runtime = self.runtime
         assert runtime is not None
-        zone = runtime.settings.zone()
-        for reminder in reminders.reminders(rows, now, ahead, self._announced):
-            row = reminder.promise
-            what = row.description or row.kind.replace("_", " ")
-            if reminder.phase == "due":
-                self.notify(
-                    f"{row.reference} {row.customer}: {what} - due {when(row.due_at, zone, now)}",
-                    title="Promise DUE now", severity="error", markup=False, timeout=15,
-                )
-            else:
-                self.notify(
-                    f"{row.reference} {row.customer}: {what} at {when(row.due_at, zone, now)}",
-                    title="Promise coming up", severity="warning", markup=False, timeout=10,
-                )
-        self.promises_due = reminders.due_count(rows, now)
+        found = reminders.reminders(rows, now, ahead, self._announced)
+        for notice in reminders.notices(found, due, runtime.settings.zone(), now):
+            self.notify(notice.message, title=notice.title, severity=notice.severity, markup=False, timeout=notice.timeout)
+        self.promises_due = due
         header = self.screen.query("#call-header")
         if header:
             header.first().set_promises_due(self.promises_due)  # type: ignore[attr-defined]

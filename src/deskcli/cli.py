@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from deskcli.errors import DeskError
 from deskcli.launch import LaunchOptions, looks_like_phone
+from deskcli.process import prepare_console_process
 
 if TYPE_CHECKING:
     from deskcli.app import DeskApp
@@ -57,6 +58,7 @@ def quick_launch(argv: list[str]) -> LaunchOptions | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``deskcli`` command."""
+    prepare_console_process()
     args = sys.argv[1:] if argv is None else argv
     options = quick_launch(args)
     if options is not None:
@@ -81,9 +83,6 @@ def fail(error: DeskError) -> None:
 
 def run_console(options: LaunchOptions, app: DeskApp | None = None) -> int:
     """Start the console (or ``app``, e.g. trainer mode) and return its exit status."""
-    from deskcli.memory import limit_malloc_arenas
-
-    limit_malloc_arenas()
     if app is None:
         from deskcli.app import DeskApp
 

@@ -62,6 +62,8 @@ class SqliteOptions:
 
     synchronous: str = "FULL"
     busy_timeout_ms: int = 5000
+    cache_kib: int = 1024
+    """Page cache per connection (SQLite's default is 2 MiB; see Settings.sqlite_cache_kib)."""
 
 
 def build_engine(target: DatabaseTarget, options: SqliteOptions | None = None) -> Engine:
@@ -100,6 +102,7 @@ def _configure_sqlite(engine: Engine, options: SqliteOptions) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA synchronous = {options.synchronous}")
+            cursor.execute(f"PRAGMA cache_size = -{int(options.cache_kib)}")
         finally:
             cursor.close()
 

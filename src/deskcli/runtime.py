@@ -114,7 +114,11 @@ def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
     target = db.target_for(settings.db, settings.database_url)
     store = db.open_store(
         target,
-        db.SqliteOptions(synchronous=settings.sqlite_synchronous, busy_timeout_ms=settings.busy_timeout_ms),
+        db.SqliteOptions(
+            synchronous=settings.sqlite_synchronous,
+            busy_timeout_ms=settings.busy_timeout_ms,
+            cache_kib=settings.sqlite_cache_kib,
+        ),
     )
     runtime = Runtime(settings=settings, store=store, policies=policies, clock=clock, config_path=config_path)
     upgrade = store.upgrade

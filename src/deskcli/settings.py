@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     """SQLite durability; FULL survives power loss, which is what "never lose a word" needs."""
     busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
     """How long a write waits for another deskcli process holding the database."""
+    sqlite_cache_kib: int = Field(default=1024, ge=64, le=1_048_576)
+    """SQLite page cache per connection, in KiB. The console's queries read a few pages
+    each (the operating system caches the file too); 1 MiB keeps three connections
+    within the memory budget. Raise it for reports on a very large shared database."""
 
     @field_validator("timezone")
     @classmethod

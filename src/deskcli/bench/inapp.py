@@ -15,12 +15,17 @@ import sys
 import time
 from pathlib import Path
 
-from textual import events
+from deskcli.process import prepare_console_process
 
-from deskcli.app import DeskApp
-from deskcli.bench import first_frame
-from deskcli.launch import LaunchOptions
-from deskcli.memory import limit_malloc_arenas
+# This module is only ever run as the measured process: set it up as the deskcli
+# command does, before Textual is imported.
+prepare_console_process()
+
+from textual import events  # noqa: E402
+
+from deskcli.app import DeskApp  # noqa: E402
+from deskcli.bench import first_frame  # noqa: E402
+from deskcli.launch import LaunchOptions  # noqa: E402
 
 
 class ProbeApp(DeskApp):
@@ -168,7 +173,6 @@ def main() -> None:
     db_path, out = Path(sys.argv[1]), Path(sys.argv[2])
     note_keys, stage_rounds = int(sys.argv[3]), int(sys.argv[4])
     prefixes = sys.argv[5:] or ["smi", "jon", "pat"]
-    limit_malloc_arenas()  # as deskcli.cli.run_console does before the app starts
     result = asyncio.run(run(db_path, prefixes, note_keys=note_keys, stage_rounds=stage_rounds))
     out.write_text(json.dumps(result))
 

@@ -138,12 +138,12 @@ def queue_pairs(runtime: Runtime, db_path: Path, repeat: int) -> list[Pair]:
         ),
         (
             "queue: promises due today",
-            service(queue.promises_due, analyst_id=me, now=now, until=until),
+            service(queue.promises_due, analyst_id=me, now=now, until=until, limit=50),
             floor(
                 "SELECT commitment.*, call.reference, customer.name FROM commitment "
                 "JOIN call ON call.id = commitment.call_id JOIN customer ON customer.id = call.customer_id "
                 "WHERE commitment.outcome IS NULL AND commitment.owed_by_id = ? AND commitment.due_at < ? "
-                "ORDER BY commitment.due_at LIMIT 100",
+                "ORDER BY commitment.due_at LIMIT 50",
                 (me, iso_until),
             ),
         ),

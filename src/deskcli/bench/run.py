@@ -116,6 +116,27 @@ def name_prefixes(db_path: Path, count: int, seed: int) -> list[str]:
         connection.close()
 
 
+def end_interrupted_call(db_path: Path) -> None:
+    """If an earlier run was stopped mid-call, end that conversation (as the analyst would).
+
+    Otherwise the console resumes it at start, and the start-up figures would measure
+    a call on screen instead of the queue: every run starts from the same place.
+    """
+    from deskcli.launch import LaunchOptions
+    from deskcli.runtime import open_runtime
+    from deskcli.services import calls
+
+    runtime = open_runtime(LaunchOptions(db=db_path))
+    try:
+        assert runtime.analyst is not None
+        with runtime.store.write() as session:
+            live = calls.live_call_of(session, runtime.analyst.id)
+            if live is not None and live.id is not None:
+                calls.end_talk(session, live.id, runtime.actor())
+    finally:
+        runtime.close()
+
+
 def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
     """Measure everything; the figures and the context they were measured in."""
     made = ensure_database(config, progress)
@@ -125,6 +146,8 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         env = subprocess_env(home)
         # Make sure the measured starts open an up-to-date database with its analyst.
         subprocess.run([sys.executable, "-m", "deskcli", "--db", str(config.db_path), "check"], env=env, check=True, capture_output=True)
+        os.environ.update({key: value for key, value in env.items() if key.startswith(("DESKCLI_", "XDG_"))})
+        end_interrupted_call(config.db_path)
 
         progress("first frame")
         bare, desk = [], []
@@ -149,7 +172,6 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         samples = inapp["samples"]
 
         progress("queries against raw SQL")
-        os.environ.update({key: value for key, value in env.items() if key.startswith(("DESKCLI_", "XDG_"))})
         from deskcli.launch import LaunchOptions
         from deskcli.runtime import open_runtime
 

@@ -17,7 +17,6 @@ from textual.widgets import Header, Static
 from deskcli.widgets.key_bar import KeyBar
 
 from deskcli.screens.base import DeskScreen
-from deskcli.timefmt import when
 from deskcli.widgets.safe import safe_text
 
 if TYPE_CHECKING:
@@ -25,12 +24,20 @@ if TYPE_CHECKING:
 
     from deskcli.services.queue import CallRow, PromiseRow, RowNotes
 
+PROMISE_PAGE = 50
+"""Promises due today listed on the queue (the counts above the list are of all of them)."""
+
 
 @dataclass(frozen=True)
 class QueueData:
     """Everything the home screen shows, loaded in one worker."""
 
     promises: list[PromiseRow]
+    """The first page of promises due by the end of today."""
+    due_today: int
+    """How many promises are due by the end of today, in all."""
+    overdue: int
+    """How many of them are overdue, in all."""
     mine: list[CallRow]
     elsewhere: list[CallRow]
     notes: dict[int, RowNotes]
@@ -71,6 +78,9 @@ class HomeScreen(DeskScreen):
 
     def _mount_tables(self) -> None:
         from textual.widgets import DataTable
+
+        if not self.is_attached:
+            return  # the app closed before its first frame was out (ctrl+q at once)
 
         columns = {
             "promises": ("Due", "Call", "Customer", "Promise"),
@@ -152,7 +162,9 @@ class HomeScreen(DeskScreen):
                 zone=zone, calendar=runtime.calendar(),
             )
             data = QueueData(
-                promises=queue.promises_due(session, me, now=now, until=end_of_day),
+                promises=queue.promises_due(session, me, now=now, until=end_of_day, limit=PROMISE_PAGE),
+                due_today=queue.count_promises_due(session, me, until=end_of_day),
+                overdue=queue.count_promises_due(session, me, until=end_of_day, overdue_at=now),
                 mine=mine,
                 elsewhere=elsewhere,
                 notes=notes,
@@ -168,16 +180,18 @@ class HomeScreen(DeskScreen):
         self._pending = None
         from textual.widgets import DataTable
 
+        from deskcli.timefmt import when  # imports zoneinfo: after the first frame
+
         runtime = self.runtime
         assert runtime is not None
         zone = runtime.settings.zone()
-        overdue = sum(1 for p in data.promises if p.overdue)
         status = self.query_one("#home-status", Static)
-        status.set_class(overdue > 0, "overdue")
-        if overdue:
-            status.update(f"⚠ {overdue} promise(s) OVERDUE: call the customer now.")
+        status.set_class(data.overdue > 0, "overdue")
+        more = f" (the first {len(data.promises)} below; f lists them all)" if data.due_today > len(data.promises) else ""
+        if data.overdue:
+            status.update(f"⚠ {data.overdue} promise(s) OVERDUE: call the customer now.{more}")
         else:
-            status.update(f"{len(data.mine)} open call(s); {len(data.promises)} promise(s) due today.")
+            status.update(f"{len(data.mine)} open call(s); {data.due_today} promise(s) due today.{more}")
         promises = self.query_one("#promises", DataTable)
         promises.clear()
         self._promise_calls = {row.id: row.call_id for row in data.promises}

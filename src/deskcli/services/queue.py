@@ -304,6 +304,17 @@ def promises_due(session: Session, analyst_id: int | None, *, now: datetime, unt
     return _promise_rows(session, _PROMISES_DUE_MINE, params, as_utc(now))
 
 
+def count_promises_due(session: Session, analyst_id: int, *, until: datetime, overdue_at: datetime | None = None) -> int:
+    """How many unsettled promises this analyst owes, due at or before ``until`` - all of
+    them, not a page (one indexed count). With ``overdue_at``, only those due before it."""
+    m = _commitment.c
+    conditions = [m.outcome.is_(None), m.owed_by_id == analyst_id, m.due_at <= as_utc(until)]
+    if overdue_at is not None:
+        conditions.append(m.due_at < as_utc(overdue_at))
+    statement = select(func.count()).select_from(_commitment).where(*conditions)
+    return int(session.exec(statement).one())
+
+
 def pending_promises(session: Session, analyst_id: int, *, now: datetime, limit: int = 50, offset: int = 0) -> list[PromiseRow]:
     """Every unsettled promise this analyst owes, soonest first, one page at a time."""
     params = {"me": analyst_id, "limit": limit, "offset": offset}
