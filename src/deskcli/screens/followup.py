@@ -20,6 +20,7 @@ from deskcli.enums import Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.timefmt import relative, when
 from deskcli.widgets.safe import safe_text
+from deskcli.widgets.tables import refill
 
 if TYPE_CHECKING:
     from deskcli.services.callview import CallView
@@ -81,15 +82,21 @@ class FollowUpScreen(StageScreen):
         zone = runtime.settings.zone()
         self._rows = rows
         table = self.query_one("#all-promises", DataTable)
-        table.clear()
         current = self.flow.call_id
-        for row in rows:
-            mark = Text("OVERDUE", style="bold reverse") if row.overdue else Text(relative(row.due_at, now))
-            reference = safe_text(row.reference, style="bold" if row.call_id == current else "")
-            table.add_row(
-                Text(when(row.due_at, zone, now)), mark, reference, safe_text(row.customer),
-                safe_text(row.kind.replace("_", " ")), safe_text(row.description), key=str(row.id),
+        refill(table, [
+            (
+                str(row.id),
+                (
+                    Text(when(row.due_at, zone, now)),
+                    Text("OVERDUE", style="bold reverse") if row.overdue else Text(relative(row.due_at, now)),
+                    safe_text(row.reference, style="bold" if row.call_id == current else ""),
+                    safe_text(row.customer),
+                    safe_text(row.kind.replace("_", " ")),
+                    safe_text(row.description),
+                ),
             )
+            for row in rows
+        ])
         overdue = sum(1 for row in rows if row.overdue)
         page = f" (page {self._page + 1})" if self._page else ""
         self.query_one("#follow-up-status", Static).update(

@@ -18,8 +18,11 @@ from deskcli.widgets.key_bar import KeyBar
 
 from deskcli.screens.base import DeskScreen
 from deskcli.widgets.safe import safe_text
+from deskcli.widgets.tables import refill
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from textual.widgets import DataTable
 
     from deskcli.services.queue import CallRow, PromiseRow, RowNotes
@@ -192,50 +195,57 @@ class HomeScreen(DeskScreen):
             status.update(f"⚠ {data.overdue} promise(s) OVERDUE: call the customer now.{more}")
         else:
             status.update(f"{len(data.mine)} open call(s); {data.due_today} promise(s) due today.{more}")
-        promises = self.query_one("#promises", DataTable)
-        promises.clear()
         self._promise_calls = {row.id: row.call_id for row in data.promises}
-        for row in data.promises:
-            style = "bold reverse" if row.overdue else ""
-            due = ("OVERDUE " if row.overdue else "") + when(row.due_at, zone, data.now)
-            promises.add_row(
-                Text(due, style=style),
-                safe_text(row.reference),
-                safe_text(row.customer),
-                safe_text(row.description or row.kind),
-                key=f"promise-{row.id}",
+        refill(self.query_one("#promises", DataTable), [
+            (
+                f"promise-{row.id}",
+                (
+                    Text(("OVERDUE " if row.overdue else "") + when(row.due_at, zone, data.now), style="bold reverse" if row.overdue else ""),
+                    safe_text(row.reference),
+                    safe_text(row.customer),
+                    safe_text(row.description or row.kind),
+                ),
             )
-        mine = self.query_one("#mine", DataTable)
-        mine.clear()
-        for row in data.mine:
-            note = data.notes.get(row.id)
-            mine.add_row(
-                safe_text(row.reference),
-                Text(when(row.opened_at, zone, data.now)),
-                safe_text(row.customer),
-                safe_text(row.status.replace("_", " ")),
-                self._sla_cell(note),
-                safe_text(row.summary),
-                key=f"call-{row.id}",
+            for row in data.promises
+        ])
+        refill(self.query_one("#mine", DataTable), [
+            (
+                f"call-{row.id}",
+                (
+                    safe_text(row.reference),
+                    Text(when(row.opened_at, zone, data.now)),
+                    safe_text(row.customer),
+                    safe_text(row.status.replace("_", " ")),
+                    self._sla_cell(data.notes.get(row.id)),
+                    safe_text(row.summary),
+                ),
             )
-        elsewhere = self.query_one("#elsewhere", DataTable)
-        elsewhere.clear()
-        for row in data.elsewhere:
-            note = data.notes.get(row.id)
-            if note is not None and note.next_contact is not None:
-                overdue = note.next_contact < data.now
-                contact = Text(("OVERDUE " if overdue else "") + when(note.next_contact, zone, data.now), style="bold reverse" if overdue else "")
-            else:
-                contact = Text("none promised: call them", style="bold reverse")
-            elsewhere.add_row(
-                safe_text(row.reference),
-                safe_text(row.customer),
-                safe_text(row.actual_owner + " (not you)"),
-                contact,
-                self._sla_cell(note),
-                safe_text(row.summary),
-                key=f"call-{row.id}",
+            for row in data.mine
+        ])
+        refill(self.query_one("#elsewhere", DataTable), [
+            (
+                f"call-{row.id}",
+                (
+                    safe_text(row.reference),
+                    safe_text(row.customer),
+                    safe_text(row.actual_owner + " (not you)"),
+                    self._contact_cell(data.notes.get(row.id), data.now, zone),
+                    self._sla_cell(data.notes.get(row.id)),
+                    safe_text(row.summary),
+                ),
             )
+            for row in data.elsewhere
+        ])
+
+    @staticmethod
+    def _contact_cell(note: RowNotes | None, now: datetime, zone: ZoneInfo) -> Text:
+        """When the customer was promised the next contact; loud when overdue or never promised."""
+        from deskcli.timefmt import when
+
+        if note is None or note.next_contact is None:
+            return Text("none promised: call them", style="bold reverse")
+        overdue = note.next_contact < now
+        return Text(("OVERDUE " if overdue else "") + when(note.next_contact, zone, now), style="bold reverse" if overdue else "")
 
     @staticmethod
     def _sla_cell(note: RowNotes | None) -> Text:
