@@ -109,7 +109,9 @@ def _configure_sqlite(engine: Engine, options: SqliteOptions) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: through exec_driver_sql this BEGIN cost a tenth of a
+        # 50-row queue page (the queue's budget is 2x raw SQL).
+        connection.connection.driver_connection.execute(f"BEGIN {mode}")
 
 
 def as_store_error(target: DatabaseTarget, exc: DBAPIError) -> StoreError:

@@ -31,17 +31,6 @@ class Timing:
         return cls(statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))])
 
 
-def timed(run: Callable[[], object], repeat: int) -> Timing:
-    """Run ``run`` ``repeat`` times (after one warm-up) and time each run."""
-    run()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return Timing.of(samples)
-
-
 @dataclass(frozen=True)
 class Pair:
     """A service query and its raw-SQL floor."""
@@ -54,6 +43,24 @@ class Pair:
     def ratio(self) -> float:
         """Service median over raw median."""
         return self.service.median / max(self.raw.median, 1e-6)
+
+
+def timed_pair(name: str, service: Callable[[], object], floor: Callable[[], object], repeat: int) -> Pair:
+    """Time ``service`` and ``floor`` ``repeat`` times each (after a warm-up), alternating.
+
+    Alternating puts both under the same machine noise: timing all of one and then all
+    of the other let a busy moment land on one side only, which for a 0.3 ms query
+    moved the ratio by 2x between runs.
+    """
+    service()
+    floor()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for run, into in ((service, samples[0]), (floor, samples[1])):
+            started = time.perf_counter()
+            run()
+            into.append((time.perf_counter() - started) * 1000)
+    return Pair(name, Timing.of(samples[0]), Timing.of(samples[1]))
 
 
 def _raw(db_path: Path) -> sqlite3.Connection:
@@ -89,7 +96,7 @@ def lookup_pair(runtime: Runtime, db_path: Path, prefixes: list[str], repeat: in
                 raw.execute(f"SELECT customer_id, raw FROM customer_phone WHERE customer_id IN ({marks})", ids).fetchall()
 
     try:
-        return Pair("lookup query (per prefix set)", timed(service, repeat), timed(floor, repeat))
+        return timed_pair("lookup query (per prefix set)", service, floor, repeat)
     finally:
         raw.close()
 
@@ -167,6 +174,6 @@ def queue_pairs(runtime: Runtime, db_path: Path, repeat: int) -> list[Pair]:
         ),
     ]
     try:
-        return [Pair(name, timed(run, repeat), timed(base, repeat)) for name, run, base in pairs]
+        return [timed_pair(name, run, base, repeat) for name, run, base in pairs]
     finally:
         raw.close()
