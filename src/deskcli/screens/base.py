@@ -41,8 +41,9 @@ class DeskScreen(Screen[None]):
         # to (15-25 ms on a stage screen: most of a stage switch), in case the theme
         # changed while the screen was hidden. The app counts such changes: restyle only
         # when there was one. Runs before Screen's own handler (dispatch follows the MRO).
-        generation = self.app._css_update_count  # noqa: SLF001
-        if self._styled_for_css == generation:
+        # A private counter of Textual's: without it (a future Textual), always restyle.
+        generation = getattr(self.app, "_css_update_count", None)
+        if generation is not None and self._styled_for_css == generation:
             event.refresh_styles = False
         self._styled_for_css = generation
 
