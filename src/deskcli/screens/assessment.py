@@ -273,10 +273,11 @@ class AssessmentScreen(StageScreen):
     def _notes_changed(self, event: TextArea.Changed) -> None:
         if self._loading or self.flow.call_id is None:
             return
-        if event.text_area.text == self._notes_loaded:
+        text = event.text_area.text  # joins every line: read it once per key
+        if text == self._notes_loaded:
             return  # the change event of load_text, not typing
         # Constant time on the keystroke path: the autosaver thread does the rest.
-        self.desk.autosaver.offer(self.flow.call_id, event.text_area.text)
+        self.desk.autosaver.offer(self.flow.call_id, text)
         self.query_one("#notes", TextArea).border_title = "Notes - saving…"
 
     def notes_saved(self) -> None:
