@@ -49,6 +49,14 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 @pytest.fixture
+def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analyst at the seat is known (no first-start profile dialog): Ann Jones."""
+    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
+    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
+    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+
+
+@pytest.fixture
 def clock() -> ManualClock:
     """A frozen clock at :data:`START`; tests move it with ``advance``."""
     return ManualClock(START)

@@ -65,6 +65,16 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*keys)
 
 
+async def answer(app: DeskApp, pilot: Pilot, typed: str) -> None:
+    """Answer a new call (n), look the caller up by ``typed`` and take the only match."""
+    await pilot.press("n")
+    await settle(app, pilot)
+    await type_text(pilot, typed)
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
 def text_of(app: DeskApp, selector: str) -> str:
     """The text shown by a Static on the current screen."""
     return str(app.screen.query_one(selector, Static).render())

@@ -33,13 +33,6 @@ async def settle(app: DeskApp, pilot) -> None:  # noqa: ANN001
         await pilot.pause()
 
 
-@pytest.fixture
-def with_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
-
-
 def status_text(app: DeskApp) -> str:
     return str(app.screen.query_one("#home-status", Static).render())
 
@@ -68,7 +61,7 @@ async def test_first_start_asks_for_the_profile_and_keeps_it(db_path: Path, cloc
         runtime.close()
 
 
-async def test_bad_database_stops_the_app_with_a_clear_error(tmp_path: Path, with_profile: None):
+async def test_bad_database_stops_the_app_with_a_clear_error(tmp_path: Path, analyst_profile: None):
     """A file that is not a database ends the app with exit code 2 and the file's name."""
     bogus = tmp_path / "notes.db"
     bogus.write_text("these are my notes, not a database\n")
@@ -81,7 +74,7 @@ async def test_bad_database_stops_the_app_with_a_clear_error(tmp_path: Path, wit
     assert bogus.read_text() == "these are my notes, not a database\n"
 
 
-async def test_every_key_is_also_a_palette_command(db_path: Path, clock: ManualClock, with_profile: None):
+async def test_every_key_is_also_a_palette_command(db_path: Path, clock: ManualClock, analyst_profile: None):
     """The command palette offers the screen's actions (here: Refresh)."""
     app = DeskApp(LaunchOptions(db=db_path), clock=clock)
     async with app.run_test() as pilot:
@@ -92,7 +85,7 @@ async def test_every_key_is_also_a_palette_command(db_path: Path, clock: ManualC
     assert not any(title.startswith("Cursor") for title in titles)  # widget internals stay out
 
 
-async def test_queue_shows_names_literally_and_overdue_promises_loudly(db_path: Path, clock: ManualClock, with_profile: None):
+async def test_queue_shows_names_literally_and_overdue_promises_loudly(db_path: Path, clock: ManualClock, analyst_profile: None):
     """Markup in a customer's name is shown as typed; an overdue promise says OVERDUE."""
     runtime = open_runtime(LaunchOptions(db=db_path), clock)
     actor = runtime.actor()
@@ -120,7 +113,7 @@ async def test_queue_shows_names_literally_and_overdue_promises_loudly(db_path: 
     assert app.return_code is None  # the [@click=app.quit] in the name did not quit the app
 
 
-async def test_queue_counts_every_promise_due_while_listing_one_page(db_path: Path, clock: ManualClock, with_profile: None):
+async def test_queue_counts_every_promise_due_while_listing_one_page(db_path: Path, clock: ManualClock, analyst_profile: None):
     """60 promises due today, 55 of them overdue: the status counts them all, the table lists a page."""
     runtime = open_runtime(LaunchOptions(db=db_path), clock)
     actor = runtime.actor()

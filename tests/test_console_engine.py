@@ -7,17 +7,13 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable, Input
 
-from console import console, events_of, only_call, ready, seed, settle, type_text, with_runtime
+from console import answer, console, events_of, only_call, ready, seed, settle, type_text, with_runtime
 from deskcli.models import CustomerCreate, EventKind
 from deskcli.screens.waiting import WaitingScreen
 from deskcli.services import calls, escalations
 
 
-@pytest.fixture(autouse=True)
-def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
 async def test_f7_stops_and_restarts_the_sla_clock_with_a_reason(db_path, clock):
@@ -26,12 +22,7 @@ async def test_f7_stops_and_restarts_the_sla_clock_with_a_reason(db_path, clock)
     app = console(db_path, clock)
     async with app.run_test(size=(100, 34)) as pilot:
         await ready(app, pilot)
-        await pilot.press("n")
-        await settle(app, pilot)
-        await type_text(pilot, "wen")
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await answer(app, pilot, "wen")
         await pilot.press("f3")
         await settle(app, pilot)
         app.screen.query_one("#urgency").value = "high"

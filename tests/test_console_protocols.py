@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 from textual.widgets import Input, OptionList
 
-from console import console, events_of, only_call, ready, seed, settle, text_of, type_text, with_runtime
+from console import answer, console, events_of, only_call, ready, seed, settle, text_of, type_text, with_runtime
 from deskcli.models import (
     AckMethod,
     Call,
@@ -30,20 +30,7 @@ from deskcli.services import calls as call_rules
 MALLORY = CustomerCreate(name="Mal Content", organisation="Contoso", email="mal@contoso.example", phones=["0161 496 0999"])
 
 
-@pytest.fixture(autouse=True)
-def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
-
-
-async def answer(app, pilot, typed: str) -> None:  # noqa: ANN001
-    await pilot.press("n")
-    await settle(app, pilot)
-    await type_text(pilot, typed)
-    await settle(app, pilot)
-    await pilot.press("enter")
-    await settle(app, pilot)
+pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
 async def test_d_abusive_caller_two_warnings_then_transfer(db_path, clock):

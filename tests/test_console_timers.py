@@ -6,16 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from console import console, events_of, only_call, ready, seed, settle, type_text, with_runtime
+from console import answer, console, events_of, only_call, ready, seed, settle, with_runtime
 from deskcli.models import CommitmentKind, CustomerCreate, EventKind
 from deskcli.services import calls, commitments
 
 
-@pytest.fixture(autouse=True)
-def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
 def header(app) -> str:  # noqa: ANN001
@@ -28,12 +24,7 @@ async def test_hold_is_timed_warned_and_logged(db_path, clock):
     app = console(db_path, clock)
     async with app.run_test(size=(100, 34)) as pilot:
         await ready(app, pilot)
-        await pilot.press("n")
-        await settle(app, pilot)
-        await type_text(pilot, "hal")
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await answer(app, pilot, "hal")
         await pilot.press("f8")
         await settle(app, pilot)
         assert "HOLD 0:00" in header(app)

@@ -22,11 +22,7 @@ from deskcli.services import calls, customers
 NOTES = "Caller reports a paper jam in tray 2; lights blinking orange"
 
 
-@pytest.fixture(autouse=True)
-def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
 def call_in_assessment(runtime) -> int:  # noqa: ANN001

@@ -5,25 +5,16 @@ from __future__ import annotations
 import pytest
 from textual.css.stylesheet import Stylesheet
 
-from console import console, ready, seed, settle, type_text
+from console import answer, console, ready, seed, settle
 from deskcli.models import CustomerCreate
 
 
-@pytest.fixture(autouse=True)
-def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
 async def open_call_on_both_stages(app, pilot) -> None:  # noqa: ANN001
     """A call, with the greeting and assessment screens each shown once."""
-    await pilot.press("n")
-    await settle(app, pilot)
-    await type_text(pilot, "hal")
-    await settle(app, pilot)
-    await pilot.press("enter")
-    await settle(app, pilot)
+    await answer(app, pilot, "hal")
     await pilot.press("f3")
     await settle(app, pilot)
     await pilot.press("f2")

@@ -27,11 +27,7 @@ SIOBHAN = CustomerCreate(
 )
 
 
-@pytest.fixture(autouse=True)
-def analyst_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKCLI_ANALYST__NAME", "Ann Jones")
-    monkeypatch.setenv("DESKCLI_ANALYST__DEPARTMENT", "Help Desk")
-    monkeypatch.setenv("DESKCLI_ANALYST__HANDLE", "ajones")
+pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
 async def to_greeting(pilot) -> None:  # noqa: ANN001
