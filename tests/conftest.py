@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from deskcli import db, paths
-from deskcli.clock import ManualClock
+from deskcli.store import db
+from deskcli.config import paths
+from deskcli.core.clock import ManualClock
 from deskcli.models import Analyst, AnalystBase, CustomerCreate
-from deskcli.services import analysts, customers
+from deskcli.services.lifecycle import analysts
+from deskcli.services.lookup import customers
 from deskcli.services.actor import Actor
-from deskcli.services.policy import Policies, load_policies
+from deskcli.services.rules.policy import Policies, load_policies
 
 START = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 """A Tuesday afternoon (UTC, and London time too: before the clocks change)."""

@@ -12,11 +12,11 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from deskcli.app import DeskApp
-from deskcli.clock import ManualClock
-from deskcli.launch import LaunchOptions
+from deskcli.core.clock import ManualClock
+from deskcli.config.launch import LaunchOptions
 from deskcli.models import Call, CallEvent, CustomerCreate
 from deskcli.runtime import Runtime, open_runtime
-from deskcli.services import customers
+from deskcli.services.lookup import customers
 
 
 def seed(db_path: Path, clock: ManualClock, *people: CustomerCreate) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from deskcli.db import Store
+from deskcli.store.db import Store
 from deskcli.models import CallEvent
 
 

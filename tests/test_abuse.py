@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from deskcli.errors import RuleViolation
+from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, CallEvent, CallStatus, Customer, Escalation, EscalationType, EventKind
-from deskcli.services import abuse, calls, holds
-from deskcli.services.abuse import Ending
-from deskcli.services.customers import ABUSIVE_HISTORY
+from deskcli.services.lifecycle import abuse, calls, holds
+from deskcli.services.lifecycle.abuse import Ending
+from deskcli.services.lookup.customers import ABUSIVE_HISTORY
 from helpers import event_kinds as kinds
 
 

@@ -13,14 +13,15 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import WorkerCancelled
 
 from deskcli.app import DeskApp
-from deskcli.clock import ManualClock
-from deskcli.errors import StoreError
-from deskcli.launch import LaunchOptions
+from deskcli.core.clock import ManualClock
+from deskcli.core.errors import StoreError
+from deskcli.config.launch import LaunchOptions
 from deskcli.models import CommitmentKind, CustomerCreate
 from deskcli.runtime import open_runtime
 from deskcli.screens.home import HomeScreen
 from deskcli.screens.profile import ProfileScreen
-from deskcli.services import calls, commitments, customers
+from deskcli.services.lifecycle import calls, commitments
+from deskcli.services.lookup import customers
 
 
 async def settle(app: DeskApp, pilot) -> None:  # noqa: ANN001
@@ -140,7 +141,7 @@ def test_the_first_frame_does_not_wait_for_the_data_layer():
     code = (
         "import sys, deskcli.cli, deskcli.app, deskcli.screens.home, deskcli.screens.profile\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic_settings', 'phonenumbers', 'holidays',\n"
-        "                     'deskcli.screens.call_flow', 'zoneinfo') if m in sys.modules]\n"
+        "                     'deskcli.ui.call_flow', 'zoneinfo') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from deskcli.autosave import NotesAutosaver
-from deskcli.writer import SerialWriter
+from deskcli.ui.autosave import NotesAutosaver
+from deskcli.ui.writer import SerialWriter
 
 
 def direct(callback, value) -> None:  # noqa: ANN001

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskcli import datafiles
-from deskcli.services.business_time import BusinessCalendar, Range, seconds_excluding
-from deskcli.services.policy import SlaPolicy
+from deskcli.config import datafiles
+from deskcli.services.timekeeping.business_time import BusinessCalendar, Range, seconds_excluding
+from deskcli.services.rules.policy import SlaPolicy
 
 LONDON = ZoneInfo("Europe/London")
 HOUR = 3600.0

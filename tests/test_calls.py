@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from deskcli.errors import RuleViolation
+from deskcli.core.errors import RuleViolation
 from deskcli.models import AckMethod, Call, CallEvent, CallStatus, EventKind, Stage
-from deskcli.services import calls
+from deskcli.services.lifecycle import calls
 from helpers import event_kinds as kinds
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import deskcli
-from deskcli import migrate
+from deskcli.store import migrate
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "deskcli"
 
@@ -165,7 +165,7 @@ def _database_with_damaged_index(path: Path) -> None:
     """A deskcli database whose first page is sound but one index page is garbage."""
     import sqlite3
 
-    from deskcli import db
+    from deskcli.store import db
 
     db.open_store(db.target_for(path, None)).dispose()
     connection = sqlite3.connect(path)
@@ -210,7 +210,7 @@ def test_check_full_reports_damage_without_traceback(tmp_path: Path) -> None:
 def test_plain_start_fast_path_agrees_with_click(argv):
     """The fast path reads a plain start exactly as the click command line does."""
     from deskcli.cli import quick_launch
-    from deskcli.cli_click import cli
+    from deskcli.cli.commands import cli
 
     quick = quick_launch(argv)
     assert quick is not None

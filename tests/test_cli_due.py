@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from deskcli.clock import SystemClock
-from deskcli.launch import LaunchOptions
+from deskcli.core.clock import SystemClock
+from deskcli.config.launch import LaunchOptions
 from deskcli.models import CommitmentKind, CustomerCreate
 from deskcli.runtime import open_runtime
-from deskcli.services import calls, commitments, customers
+from deskcli.services.lifecycle import calls, commitments
+from deskcli.services.lookup import customers
 
 
 def deskcli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from deskcli.errors import RuleViolation
+from deskcli.core.errors import RuleViolation
 from deskcli.models import Commitment, CommitmentKind, CommitmentOutcome, EventKind
-from deskcli.services import calls, commitments
+from deskcli.services.lifecycle import calls, commitments
 from helpers import event_kinds
 
 
@@ -98,7 +98,7 @@ def test_pending_for_lists_an_analysts_unsettled_promises_soonest_first(store, a
 
 def test_promises_stay_with_the_call_through_owner_changes(store, actor, analyst, call_id, clock, policies):
     """After escalation the promise is still owed by the perceived owner."""
-    from deskcli.services.escalations import EscalationRequest, escalate
+    from deskcli.services.lifecycle.escalations import EscalationRequest, escalate
 
     made = promise(store, actor, call_id, clock)
     with store.write() as session:

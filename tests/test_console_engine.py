@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input
 from console import answer, console, events_of, only_call, ready, seed, settle, type_text, with_runtime
 from deskcli.models import CustomerCreate, EventKind
 from deskcli.screens.waiting import WaitingScreen
-from deskcli.services import calls, escalations
+from deskcli.services.lifecycle import calls, escalations
 
 
 pytestmark = pytest.mark.usefixtures("analyst_profile")

@@ -25,7 +25,7 @@ from deskcli.models import (
 )
 from deskcli.screens.abuse import AbuseScreen
 from deskcli.screens.greeting import GreetingScreen
-from deskcli.services import calls as call_rules
+from deskcli.services.lifecycle import calls as call_rules
 
 MALLORY = CustomerCreate(name="Mal Content", organisation="Contoso", email="mal@contoso.example", phones=["0161 496 0999"])
 

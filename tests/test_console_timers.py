@@ -8,7 +8,7 @@ import pytest
 
 from console import answer, console, events_of, only_call, ready, seed, settle, with_runtime
 from deskcli.models import CommitmentKind, CustomerCreate, EventKind
-from deskcli.services import calls, commitments
+from deskcli.services.lifecycle import calls, commitments
 
 
 pytestmark = pytest.mark.usefixtures("analyst_profile")

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from deskcli import db
-from deskcli.cli_click import cli
-from deskcli.clock import ManualClock
-from deskcli.errors import StoreError
-from deskcli.launch import DEMO_SEAT_HANDLE
+from deskcli.store import db
+from deskcli.cli.commands import cli
+from deskcli.core.clock import ManualClock
+from deskcli.core.errors import StoreError
+from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.models import (
     Analyst,
     Call,
@@ -29,10 +29,12 @@ from deskcli.models import (
     EventKind,
     KnowledgeArticle,
 )
-from deskcli.services import calls, customers, queue
+from deskcli.services.lifecycle import calls
+from deskcli.services.lookup import customers
+from deskcli.services.desk import queue
 from deskcli.services.actor import Actor
-from deskcli.services.customers import ABUSIVE_HISTORY
-from deskcli.services.demo import DemoSize, build_demo, inspect_file, remove_demo, reset_demo
+from deskcli.services.lookup.customers import ABUSIVE_HISTORY
+from deskcli.workload.demo import DemoSize, build_demo, inspect_file, remove_demo, reset_demo
 
 NOW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 """A Tuesday, 14:00 in London."""

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from deskcli.errors import RuleViolation
+from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, CallStatus, Commitment, CommitmentKind, EscalationType, EventKind
-from deskcli.services import calls, escalations
-from deskcli.services.escalations import EscalationRequest
+from deskcli.services.lifecycle import calls, escalations
+from deskcli.services.lifecycle.escalations import EscalationRequest
 from helpers import event_kinds as kinds
 
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from deskcli.errors import RuleViolation
+from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, EventKind
-from deskcli.services import calls, holds
+from deskcli.services.lifecycle import calls, holds
 from helpers import event_kinds as kinds
 
 

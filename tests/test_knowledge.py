@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from deskcli.datafiles import DataFile
-from deskcli.errors import DataFileError
+from deskcli.config.datafiles import DataFile
+from deskcli.core.errors import DataFileError
 from deskcli.models import KnowledgeArticle
-from deskcli.services import knowledge
+from deskcli.services.lifecycle import knowledge
 
 
 def test_starter_articles_parse_with_steps():

@@ -40,7 +40,7 @@ def _run(script: str, cwd: Path) -> dict:
 def test_services_and_models_do_not_import_textual(tmp_path: Path) -> None:
     """Importing every module of deskcli.services and deskcli.models leaves Textual unimported."""
     report = _run(_SCRIPT, tmp_path)
-    assert "deskcli.services.calls" in report["imported"]
+    assert "deskcli.services.lifecycle.calls" in report["imported"]
     assert "deskcli.models.guards" in report["imported"]
     assert report["ui"] == [], f"Textual modules imported by the data layer: {report['ui']}"
 

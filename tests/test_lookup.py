@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from deskcli.models import CustomerCreate
-from deskcli.services import customers, phones
+from deskcli.services.lookup import customers, phones
 
 
 @pytest.fixture

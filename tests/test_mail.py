@@ -14,10 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from deskcli.errors import RuleViolation
+from deskcli.core.errors import RuleViolation
 from deskcli.models import AckMethod, Call, CallEvent, Commitment, CommitmentKind, CustomerCreate, EventKind
-from deskcli.services import acknowledgements, calls, customers, mailer
-from deskcli.settings import load_settings
+from deskcli.services.lifecycle import acknowledgements, calls
+from deskcli.services.lookup import customers
+from deskcli.services.desk import mailer
+from deskcli.config.settings import load_settings
 from helpers import event_kinds as kinds
 
 

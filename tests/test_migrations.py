@@ -19,23 +19,24 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel, select
 
 import deskcli.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from deskcli import db, dbfile, migrate
+from deskcli.store import db, dbfile, migrate
 from deskcli.models import Call, CallEvent, Customer
 from deskcli.models.guards import AppendOnlyError
-from deskcli.services import calls, customers
+from deskcli.services.lifecycle import calls
+from deskcli.services.lookup import customers
 from deskcli.services.actor import Actor
 
 _UNMODELLED_PREFIXES = ("customer_fts", "article_fts", "call_fts")
 
 
 def _include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN202
-    """The same filter as deskcli/migrations/env.py: FTS tables are not modelled."""
+    """The same filter as deskcli/store/migrations/env.py: FTS tables are not modelled."""
     return not (type_ == "table" and name and name.startswith(_UNMODELLED_PREFIXES))
 
 
 def _script_directory() -> ScriptDirectory:
     config = Config()
-    config.set_main_option("script_location", "deskcli:migrations")
+    config.set_main_option("script_location", "deskcli.store:migrations")
     return ScriptDirectory.from_config(config)
 
 
@@ -301,7 +302,7 @@ def test_customer_changes_reach_search_index(store: db.Store, actor: Actor, cust
 _NO_ALEMBIC_SCRIPT = """
 import sys
 from pathlib import Path
-from deskcli import db
+from deskcli.store import db
 
 store = db.open_store(db.target_for(Path(sys.argv[1]), None))
 store.dispose()

@@ -14,10 +14,11 @@ import pytest
 from textual.widgets import TextArea
 
 from console import console, ready, settle, with_runtime
-from deskcli.clock import SystemClock
+from deskcli.core.clock import SystemClock
 from deskcli.models import Call, CustomerCreate, Stage
 from deskcli.screens.assessment import AssessmentScreen
-from deskcli.services import calls, customers
+from deskcli.services.lifecycle import calls
+from deskcli.services.lookup import customers
 
 NOTES = "Caller reports a paper jam in tray 2; lights blinking orange"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import deskcli
-from deskcli import migrate
-from deskcli.services.policy import load_policies
+from deskcli.store import migrate
+from deskcli.services.rules.policy import load_policies
 
 pytestmark = pytest.mark.slow
 
@@ -25,11 +25,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _PROBE = """
 import json, sys, sysconfig
 import deskcli
-from deskcli import migrate
-from deskcli.services.policy import load_policies
-from deskcli import migrate
-from deskcli.services.policy import load_policies
-from deskcli.services import knowledge, policy
+from deskcli.store import migrate
+from deskcli.services.rules.policy import load_policies
+from deskcli.store import migrate
+from deskcli.services.rules.policy import load_policies
+from deskcli.services.lifecycle import knowledge
+from deskcli.services.rules import policy
 
 policies = policy.load_policies()
 print(json.dumps({
@@ -96,9 +97,9 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
     """The wheel ships the policy files, knowledge articles and migration scripts under deskcli/."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "deskcli/data/policies/escalation.toml" in names
-    assert "deskcli/migrations/versions/0001_initial_schema.py" in names
-    assert "deskcli/migrations/env.py" in names
-    assert "deskcli/migrations/script.py.mako" in names
+    assert "deskcli/store/migrations/versions/0001_initial_schema.py" in names
+    assert "deskcli/store/migrations/env.py" in names
+    assert "deskcli/store/migrations/script.py.mako" in names
     assert sum(1 for name in names if name.startswith("deskcli/data/knowledge/") and name.endswith(".md")) >= 8
     assert not any(name.startswith(("src/", "tests/")) for name in names)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from deskcli.errors import DataFileError
+from deskcli.core.errors import DataFileError
 from deskcli.models import EscalationType
-from deskcli.services.policy import load_policies
+from deskcli.services.rules.policy import load_policies
 
 SEED_ROUTES = {"senior_staff", "technical_experts", "customer_services", "suppliers", "contractors"}
 SEED_TRIGGERS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from deskcli.enums import CommitmentKind, EventKind
-from deskcli.services.practice import CallerScript, clock_jumps, next_opening, practice_start
-from deskcli.services.scenarios import get_scenario
+from deskcli.core.enums import CommitmentKind, EventKind
+from deskcli.services.training.practice import CallerScript, clock_jumps, next_opening, practice_start
+from deskcli.services.training.scenarios import get_scenario
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from deskcli import db
-from deskcli.clock import ManualClock
-from deskcli.errors import DataFileError
-from deskcli.launch import DEMO_SEAT_HANDLE
+from deskcli.store import db
+from deskcli.core.clock import ManualClock
+from deskcli.core.errors import DataFileError
+from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.models import (
     Analyst,
     Call,
@@ -24,12 +24,14 @@ from deskcli.models import (
     Escalation,
     EventKind,
 )
-from deskcli.services import abuse, calls, customers, holds, queue
+from deskcli.services.lifecycle import abuse, calls, holds
+from deskcli.services.lookup import customers
+from deskcli.services.desk import queue
 from deskcli.services.actor import Actor
-from deskcli.services.customers import ABUSIVE_HISTORY
-from deskcli.services.demo import DemoSize, build_demo
-from deskcli.services.practice_setup import PRACTICE_RESET_NOTE, prepare_practice
-from deskcli.services.scenarios import Answer, Expected, PastCall, PastPromise, Persona, Scenario
+from deskcli.services.lookup.customers import ABUSIVE_HISTORY
+from deskcli.workload.demo import DemoSize, build_demo
+from deskcli.services.training.practice_setup import PRACTICE_RESET_NOTE, prepare_practice
+from deskcli.services.training.scenarios import Answer, Expected, PastCall, PastPromise, Persona, Scenario
 
 PHONE = "020 7946 0999"
 FULL_NOW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deskcli.models import CallImpact
-from deskcli.services.policy import ImpactRules, PriorityPolicy
-from deskcli.services.priority import PRIORITY_NAMES, derive, impact_level
+from deskcli.services.rules.policy import ImpactRules, PriorityPolicy
+from deskcli.services.rules.priority import PRIORITY_NAMES, derive, impact_level
 
 
 def impact(**fields) -> CallImpact:

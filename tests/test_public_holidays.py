@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from deskcli import paths
-from deskcli.services import public_holidays
+from deskcli.config import paths
+from deskcli.services.timekeeping import public_holidays
 
 ENGLAND_2026 = {
     date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 4), date(2026, 5, 25),
@@ -56,7 +56,7 @@ def test_subdivisions_differ(own_cache: Path) -> None:
 def test_the_console_process_never_imports_the_holidays_package(own_cache: Path) -> None:
     script = (
         "import sys\n"
-        "from deskcli.services import public_holidays, policy\n"
+        "from deskcli.services.timekeeping import public_holidays\nfrom deskcli.services.rules import policy\n"
         "policy.load_policies()\n"
         "days = public_holidays.dates('GB', 'ENG', 2026)\n"
         "print(len(days), 'holidays' in sys.modules)\n"

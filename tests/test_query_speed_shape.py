@@ -24,12 +24,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from deskcli import db
-from deskcli.clock import as_utc
+from deskcli.store import db
+from deskcli.core.clock import as_utc
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer, CustomerPhone
-from deskcli.services import customers, fts_sqlite, phones, queue
-from deskcli.services.customers import CustomerMatch
-from deskcli.services.queue import CallRow, PromiseRow
+from deskcli.services.lookup import customers, fts_sqlite, phones
+from deskcli.services.desk import queue
+from deskcli.services.lookup.customers import CustomerMatch
+from deskcli.services.desk.queue import CallRow, PromiseRow
 from deskcli.workload import DEFAULT_NOW, generate
 
 ME = 1

@@ -12,13 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 import deskcli
-from deskcli.cli_click import cli
-from deskcli.enums import CallStatus, CommitmentKind, EventKind, Stage
-from deskcli.errors import DataFileError, NotFound
-from deskcli.services import abuse, calls, events, sla
-from deskcli.services.abuse import Ending
-from deskcli.services.knowledge import shipped_articles
-from deskcli.services.scenarios import (
+from deskcli.cli.commands import cli
+from deskcli.core.enums import CallStatus, CommitmentKind, EventKind, Stage
+from deskcli.core.errors import DataFileError, NotFound
+from deskcli.services.lifecycle import abuse, calls, events
+from deskcli.services.timekeeping import sla
+from deskcli.services.lifecycle.abuse import Ending
+from deskcli.services.lifecycle.knowledge import shipped_articles
+from deskcli.services.training.scenarios import (
     REACTION_TRIGGERS,
     Scenario,
     check_against_policies,

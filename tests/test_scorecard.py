@@ -13,16 +13,18 @@ from click.testing import CliRunner
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from deskcli import db, migrate, paths
-from deskcli.cli_click import cli
-from deskcli.errors import NotFound, RuleViolation
+from deskcli.store import db, migrate
+from deskcli.config import paths
+from deskcli.cli.commands import cli
+from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import AckMethod, CommitmentKind, EscalationType, KnowledgeArticle, Scorecard
-from deskcli.services import abuse, calls, commitments, escalations, followup, holds, knowledge, scorecard
-from deskcli.services.abuse import Ending
-from deskcli.services.escalations import EscalationRequest
-from deskcli.services.greeting import render
-from deskcli.services.scenarios import Expected
-from deskcli.services.scorecard import CHECKS, ScoreItem, ScoreResult
+from deskcli.services.lifecycle import abuse, calls, commitments, escalations, followup, holds, knowledge
+from deskcli.services.training import scorecard
+from deskcli.services.lifecycle.abuse import Ending
+from deskcli.services.lifecycle.escalations import EscalationRequest
+from deskcli.services.lifecycle.greeting import render
+from deskcli.services.training.scenarios import Expected
+from deskcli.services.training.scorecard import CHECKS, ScoreItem, ScoreResult
 
 ZONE = ZoneInfo("Europe/London")
 GREETING = "Good afternoon, Ann Jones, Help Desk. How may I help you today?"
@@ -533,7 +535,7 @@ def test_migration_0005_downgrades_and_upgrades(tmp_path: Path):
 
         assert tables()["scorecard"] == ["ix_scorecard_trainee_scored"]
         config = Config()
-        config.set_main_option("script_location", "deskcli:migrations")
+        config.set_main_option("script_location", "deskcli.store:migrations")
         with engine.connect() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "0004")

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from deskcli.errors import NotFound
+from deskcli.core.errors import NotFound
 from deskcli.models import AckMethod, CommitmentKind, CommitmentOutcome, CustomerCreate, Stage
-from deskcli.services import callview, calls, commitments, customers, escalations, holds, script
-from deskcli.services.escalations import EscalationRequest
+from deskcli.services.lifecycle import callview, calls, commitments, escalations, holds, script
+from deskcli.services.lookup import customers
+from deskcli.services.lifecycle.escalations import EscalationRequest
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from deskcli import datafiles
-from deskcli.errors import DataFileError, RuleViolation
+from deskcli.config import datafiles
+from deskcli.core.errors import DataFileError, RuleViolation
 from deskcli.models import AckMethod, CallStatus
-from deskcli.services import calls, callview, sla
-from deskcli.services.policy import SlaPolicy
-from deskcli.services.triggers import evaluate
+from deskcli.services.lifecycle import calls, callview
+from deskcli.services.timekeeping import sla
+from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.rules.triggers import evaluate
 
 LONDON = ZoneInfo("Europe/London")
 H = timedelta(hours=1)

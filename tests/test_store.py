@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from deskcli import db, dbfile, migrate
-from deskcli.errors import StoreError
+from deskcli.store import db, dbfile, migrate
+from deskcli.core.errors import StoreError
 from deskcli.models import AnalystBase, Call, Customer, CustomerCreate
 from deskcli.services.actor import Actor
 
@@ -433,14 +433,14 @@ def test_open_store_at_default_location(isolated_home: Path) -> None:
 
 _NO_ENGINE_SCRIPT = """
 import gc
-import deskcli.db, deskcli.runtime
+import deskcli.store.db, deskcli.runtime
 from sqlalchemy.engine import Engine
 
 def engines():
     return [o for o in gc.get_objects() if isinstance(o, Engine)]
 
 print("at-import", len(engines()))
-import deskcli.db as db
+import deskcli.store.db as db
 probe = db.build_engine(db.target_for(None, "sqlite://"))
 print("after-build", len(engines()))
 """
@@ -470,10 +470,10 @@ CALLS_PER_PROCESS = 25
 
 def _create_calls_worker(path: str, customer_id: int, analyst_id: int, go, results) -> None:  # noqa: ANN001
     """Open the store and create calls as fast as possible once told to go (runs in a child process)."""
-    from deskcli import db as child_db
-    from deskcli.clock import SystemClock
+    from deskcli.store import db as child_db
+    from deskcli.core.clock import SystemClock
     from deskcli.services.actor import Actor as ChildActor
-    from deskcli.services.calls import create_call
+    from deskcli.services.lifecycle.calls import create_call
 
     try:
         store = child_db.open_store(child_db.target_for(Path(path), None))
@@ -492,8 +492,8 @@ def _create_calls_worker(path: str, customer_id: int, analyst_id: int, go, resul
 
 def test_two_processes_get_unique_references(tmp_path: Path, clock) -> None:  # noqa: ANN001
     """Two processes creating 25 calls each at once get 50 distinct references HD-000001…HD-000050."""
-    from deskcli.services.analysts import ensure_analyst
-    from deskcli.services.customers import create_customer
+    from deskcli.services.lifecycle.analysts import ensure_analyst
+    from deskcli.services.lookup.customers import create_customer
 
     path = tmp_path / "shared" / "deskcli.db"
     store = db.open_store(db.target_for(path, None))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deskcli.services.timeparse import ParsedTime, parse_when
+from deskcli.services.timekeeping.timeparse import ParsedTime, parse_when
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

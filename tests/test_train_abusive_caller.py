@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.widgets import Select
 
 from console import text_of
-from deskcli.enums import CallStatus
+from deskcli.core.enums import CallStatus
 from deskcli.screens.abuse import AbuseScreen
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from deskcli.cli_click import cli
-from deskcli.errors import SettingsError
-from deskcli.launch import DEMO_SEAT_HANDLE, LaunchOptions
+from deskcli.cli.commands import cli
+from deskcli.core.errors import SettingsError
+from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
 from deskcli.runtime import open_runtime
 
 

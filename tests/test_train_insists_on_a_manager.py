@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.widgets import Select, SelectionList
 
-from deskcli.enums import CallStatus
+from deskcli.core.enums import CallStatus
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen

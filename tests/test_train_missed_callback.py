@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox, Select, SelectionList, Static
 
 from deskcli.screens.assessment import AssessmentScreen
-from deskcli.screens.clock import ClockScreen
+from deskcli.trainer.clock_screen import ClockScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen
 from deskcli.screens.resolve import ResolveScreen

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from textual.widgets import Checkbox, Select
 
-from deskcli.enums import CallStatus
+from deskcli.core.enums import CallStatus
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.resolve import ResolveScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, OptionList, RadioSet, TextArea
 
-from deskcli.enums import CallStatus
+from deskcli.core.enums import CallStatus
 from deskcli.screens.article import ArticleScreen
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.close import CloseScreen

@@ -8,8 +8,8 @@ from datetime import timedelta
 from textual.widgets import Digits, OptionList, Static
 
 from console import ready, settle, type_text
-from deskcli.screens.clock import ClockScreen
-from deskcli.screens.practice_picker import PracticePicker
+from deskcli.trainer.clock_screen import ClockScreen
+from deskcli.trainer.practice_picker import PracticePicker
 from trainer_console import SIZE, demo_database, practice_ready, press, trainer
 
 

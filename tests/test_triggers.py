@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from deskcli.models import EscalationType
-from deskcli.services.triggers import CallFacts, evaluate, propose
+from deskcli.services.rules.triggers import CallFacts, evaluate, propose
 
 NOTHING = CallFacts(
     people_affected=None,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from deskcli import db
-from deskcli.clock import ManualClock
-from deskcli.errors import StoreError
+from deskcli.store import db
+from deskcli.core.clock import ManualClock
+from deskcli.core.errors import StoreError
 from deskcli.models import (
     Call,
     CallEvent,
@@ -27,9 +27,11 @@ from deskcli.models import (
     EventKind,
     Stage,
 )
-from deskcli.services import calls, customers, phones, queue
+from deskcli.services.lifecycle import calls
+from deskcli.services.lookup import customers, phones
+from deskcli.services.desk import queue
 from deskcli.services.actor import Actor
-from deskcli.services.policy import load_policies
+from deskcli.services.rules.policy import load_policies
 from deskcli.workload import DEFAULT_NOW, generate
 from deskcli.workload import generator as workload
 

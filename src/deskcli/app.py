@@ -1,6 +1,6 @@
 """The Textual app: screens, global keys, command palette, and the background helpers
 (serial writer, notes autosaver, promise reminders). Kept thin: the call flow lives
-in :mod:`deskcli.screens.call_flow`, rules in :mod:`deskcli.services`.
+in :mod:`deskcli.ui.call_flow`, rules in :mod:`deskcli.services`.
 
 The first frame is drawn before the data layer is imported: settings, the database
 and the policies are opened by :meth:`DeskApp._open` in a thread worker, then every
@@ -21,18 +21,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-from deskcli.errors import DeskError
-from deskcli.launch import AnalystFields, LaunchOptions
+from deskcli.core.errors import DeskError
+from deskcli.config.launch import AnalystFields, LaunchOptions
 from deskcli.screens.base import RuntimeReady
 from deskcli.screens.home import HomeScreen
 
 if TYPE_CHECKING:
-    from deskcli.autosave import NotesAutosaver
-    from deskcli.clock import Clock
+    from deskcli.ui.autosave import NotesAutosaver
+    from deskcli.core.clock import Clock
     from deskcli.runtime import Runtime
-    from deskcli.screens.call_flow import CallFlow
-    from deskcli.services.queue import PromiseRow
-    from deskcli.writer import SerialWriter
+    from deskcli.ui.call_flow import CallFlow
+    from deskcli.services.desk.queue import PromiseRow
+    from deskcli.ui.writer import SerialWriter
 
     RuntimeOpener = Callable[[], Runtime]
 
@@ -78,7 +78,7 @@ class DeskApp(App[None]):
     def flow(self) -> CallFlow:
         """The call on screen (made on first use: its module and the enums load after the first frame)."""
         if self._flow is None:
-            from deskcli.screens.call_flow import CallFlow
+            from deskcli.ui.call_flow import CallFlow
 
             self._flow = CallFlow(self)
         return self._flow
@@ -131,7 +131,7 @@ class DeskApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="startup", name="save profile")
     def _save_profile(self, fields: AnalystFields) -> None:
-        from deskcli.settings import AnalystProfile
+        from deskcli.config.settings import AnalystProfile
 
         runtime = self.runtime
         assert runtime is not None
@@ -162,7 +162,7 @@ class DeskApp(App[None]):
     @work(thread=True, exit_on_error=False, group="startup", name="find live call")
     def _resume_or_answer(self) -> None:
         """Back to a call still in conversation (e.g. after a crash), or answer --caller-id."""
-        from deskcli.services import calls
+        from deskcli.services.lifecycle import calls
 
         runtime = self.runtime
         assert runtime is not None and runtime.analyst is not None
@@ -181,7 +181,7 @@ class DeskApp(App[None]):
     def writer(self) -> SerialWriter:
         """Every database write of the console, in order, off the UI thread (made on first use)."""
         if self._writer is None:
-            from deskcli.writer import SerialWriter
+            from deskcli.ui.writer import SerialWriter
 
             self._writer = SerialWriter(self._deliver)
         return self._writer
@@ -190,7 +190,7 @@ class DeskApp(App[None]):
     def autosaver(self) -> NotesAutosaver:
         """Saves notes as they are typed (made on first use)."""
         if self._autosaver is None:
-            from deskcli.autosave import NotesAutosaver
+            from deskcli.ui.autosave import NotesAutosaver
 
             self._autosaver = NotesAutosaver(
                 self.writer, self._save_notes, on_saved=self._notes_saved, on_error=self.report_error
@@ -210,7 +210,7 @@ class DeskApp(App[None]):
 
     def _save_notes(self, call_id: int, text: str) -> None:
         """Runs on the writer thread (see :class:`NotesAutosaver`)."""
-        from deskcli.services import calls
+        from deskcli.services.lifecycle import calls
 
         runtime = self.runtime
         assert runtime is not None
@@ -230,7 +230,7 @@ class DeskApp(App[None]):
             from sqlalchemy.exc import DBAPIError
 
             if isinstance(error, DBAPIError) and self.runtime is not None:
-                from deskcli.db import as_store_error
+                from deskcli.store.db import as_store_error
 
                 error = as_store_error(self.runtime.store.target, error)
                 self.notify(str(error), title="Database", severity="error", markup=False, timeout=10)
@@ -256,7 +256,7 @@ class DeskApp(App[None]):
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def retry_outbox(self, quiet: bool = False) -> None:
         """Send the e-mails waiting in the outbox (acknowledgements are recorded as they go)."""
-        from deskcli.services import acknowledgements
+        from deskcli.services.lifecycle import acknowledgements
 
         runtime = self.runtime
         if runtime is None:
@@ -284,7 +284,7 @@ class DeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="reminders", exit_on_error=False)
     def _check_promises(self) -> None:
-        from deskcli.services import queue
+        from deskcli.services.desk import queue
 
         runtime = self.runtime
         assert runtime is not None and runtime.analyst is not None
@@ -296,7 +296,7 @@ class DeskApp(App[None]):
         self.call_from_thread(self._announce, rows, now, ahead, due)
 
     def _announce(self, rows: list[PromiseRow], now, ahead: timedelta, due: int) -> None:  # noqa: ANN001
-        from deskcli.services import reminders
+        from deskcli.services.desk import reminders
 
         runtime = self.runtime
         assert runtime is not None
@@ -308,7 +308,7 @@ class DeskApp(App[None]):
         if header:
             header.first().set_promises_due(self.promises_due)  # type: ignore[attr-defined]
 
-    # --- hooks for trainer mode (see deskcli.trainer) --------------------------------------
+    # --- hooks for trainer mode (see deskcli.trainer.app) --------------------------------------
 
     def practice_panel(self) -> Widget | None:
         """A widget shown beside every stage of a call; trainer mode shows the practice caller."""

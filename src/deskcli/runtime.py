@@ -12,16 +12,17 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from deskcli import db, paths
-from deskcli.clock import Clock, SystemClock
-from deskcli.errors import SettingsError
-from deskcli.launch import DEMO_SEAT_HANDLE, LaunchOptions
+from deskcli.store import db
+from deskcli.config import paths
+from deskcli.core.clock import Clock, SystemClock
+from deskcli.core.errors import SettingsError
+from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
 from deskcli.models import Analyst, AnalystBase
-from deskcli.services import analysts, knowledge
+from deskcli.services.lifecycle import analysts, knowledge
 from deskcli.services.actor import Actor
-from deskcli.services.business_time import BusinessCalendar
-from deskcli.services.policy import Policies, load_policies
-from deskcli.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
+from deskcli.services.timekeeping.business_time import BusinessCalendar
+from deskcli.services.rules.policy import Policies, load_policies
+from deskcli.config.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _demo_seat(settings: Settings, options: LaunchOptions) -> Settings:
 def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
     """Load settings and policies, open (and upgrade) the database, find the analyst.
 
-    Raises a :class:`~deskcli.errors.DeskError` subclass with a message for the user
+    Raises a :class:`~deskcli.core.errors.DeskError` subclass with a message for the user
     when a setting, policy file or the database is unusable.
     """
     clock = clock or SystemClock()

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from deskcli.process import prepare_console_process
+from deskcli.cli.process import prepare_console_process
 
 # This module is only ever run as the measured process: set it up as the deskcli
 # command does, before Textual is imported.
@@ -25,7 +25,7 @@ from textual import events  # noqa: E402
 
 from deskcli.app import DeskApp  # noqa: E402
 from deskcli.bench import first_frame  # noqa: E402
-from deskcli.launch import LaunchOptions  # noqa: E402
+from deskcli.config.launch import LaunchOptions  # noqa: E402
 
 
 class ProbeApp(DeskApp):
@@ -51,7 +51,7 @@ class Samples:
 
 def instrument(app: ProbeApp, samples: Samples) -> None:
     """Hook the points where each effect is on screen (bench only: the app is unchanged)."""
-    from deskcli.autosave import NotesAutosaver
+    from deskcli.ui.autosave import NotesAutosaver
     from deskcli.screens.followup import FollowUpScreen
     from deskcli.screens.greeting import GreetingScreen
     from deskcli.screens.stage import StageScreen

@@ -70,8 +70,8 @@ def _raw(db_path: Path) -> sqlite3.Connection:
 
 def lookup_pair(runtime: Runtime, db_path: Path, prefixes: list[str], repeat: int) -> Pair:
     """Customer lookup by name prefix: the service against one FTS5 query with the same answer."""
-    from deskcli.services import customers
-    from deskcli.services.fts_sqlite import match_expression
+    from deskcli.services.lookup import customers
+    from deskcli.services.lookup.fts_sqlite import match_expression
 
     raw = _raw(db_path)
     region = runtime.settings.phone_region
@@ -103,7 +103,8 @@ def lookup_pair(runtime: Runtime, db_path: Path, prefixes: list[str], repeat: in
 
 def queue_pairs(runtime: Runtime, db_path: Path, repeat: int) -> list[Pair]:
     """The home queue's and the follow-up list's queries, and the escalation review."""
-    from deskcli.services import escalations, queue
+    from deskcli.services.lifecycle import escalations
+    from deskcli.services.desk import queue
 
     assert runtime.analyst is not None
     me = runtime.analyst.id

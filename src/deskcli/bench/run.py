@@ -122,9 +122,9 @@ def end_interrupted_call(db_path: Path) -> None:
     Otherwise the console resumes it at start, and the start-up figures would measure
     a call on screen instead of the queue: every run starts from the same place.
     """
-    from deskcli.launch import LaunchOptions
+    from deskcli.config.launch import LaunchOptions
     from deskcli.runtime import open_runtime
-    from deskcli.services import calls
+    from deskcli.services.lifecycle import calls
 
     runtime = open_runtime(LaunchOptions(db=db_path))
     try:
@@ -172,7 +172,7 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         samples = inapp["samples"]
 
         progress("queries against raw SQL")
-        from deskcli.launch import LaunchOptions
+        from deskcli.config.launch import LaunchOptions
         from deskcli.runtime import open_runtime
 
         runtime = open_runtime(LaunchOptions(db=config.db_path))

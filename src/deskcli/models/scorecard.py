@@ -12,7 +12,7 @@ from deskcli.models.columns import json, nocase, text
 
 
 class Scorecard(SQLModel, table=True):
-    """One scored practice call. Written once by :func:`deskcli.services.scorecard.save_scorecard`."""
+    """One scored practice call. Written once by :func:`deskcli.services.training.scorecard.save_scorecard`."""
 
     __tablename__ = "scorecard"
     # A trainer lists one trainee's cards, newest first: (trainee, scored_at) serves

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from deskcli.screens.modal import Dialog
-from deskcli.timefmt import when
+from deskcli.core.timefmt import when
 from deskcli.widgets.safe import safe_text, visible
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class AbuseScreen(Dialog[None]):
     @work(thread=True, exclusive=True, group="abuse-log", exit_on_error=False)
     def _load_log(self) -> None:
         from deskcli.models import EventKind
-        from deskcli.services import events
+        from deskcli.services.lifecycle import events
 
         app = cast("DeskApp", self.app)
         call_id = app.flow.call_id
@@ -120,7 +120,7 @@ class AbuseScreen(Dialog[None]):
         if self._warnings < 2:
 
             def warn(runtime):  # noqa: ANN001, ANN202
-                from deskcli.services import abuse
+                from deskcli.services.lifecycle import abuse
 
                 with runtime.store.write() as session:
                     return abuse.give_warning(session, call_id, runtime.actor(), policy=runtime.policies.abuse).abuse_warnings
@@ -132,7 +132,7 @@ class AbuseScreen(Dialog[None]):
         note = self.query_one("#note", Input).value
 
         def act(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import abuse
+            from deskcli.services.lifecycle import abuse
 
             with runtime.store.write() as session:
                 abuse.end_abusive_call(

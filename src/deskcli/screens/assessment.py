@@ -20,14 +20,14 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static, 
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from deskcli.enums import BusinessImpact, Stage, Urgency
+from deskcli.core.enums import BusinessImpact, Stage, Urgency
 from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text, visible
 
 if TYPE_CHECKING:
     from deskcli.models import KnowledgeArticle
-    from deskcli.services.callview import CallView
+    from deskcli.services.lifecycle.callview import CallView
 
 SAVE_DELAY = 0.4
 """Seconds of quiet before changed fields are saved."""
@@ -198,7 +198,7 @@ class AssessmentScreen(StageScreen):
 
     def _derived_priority(self, values: dict[str, Any]):  # noqa: ANN202
         from deskcli.models import CallImpact
-        from deskcli.services import priority
+        from deskcli.services.rules import priority
 
         runtime = self.runtime
         assert runtime is not None
@@ -237,7 +237,7 @@ class AssessmentScreen(StageScreen):
         self._show_prompts(values, view or self.flow.view)
 
     def _show_prompts(self, values: dict[str, Any], view: CallView | None) -> None:
-        from deskcli.services import prompts, triggers
+        from deskcli.services.rules import prompts, triggers
 
         runtime = self.runtime
         assert runtime is not None
@@ -315,7 +315,7 @@ class AssessmentScreen(StageScreen):
         self._saved = {**self._saved, **changes}
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 calls.update_assessment(session, call_id, runtime.actor(), **changes)
@@ -338,7 +338,7 @@ class AssessmentScreen(StageScreen):
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest(self, words: str, has_summary: bool) -> None:
-        from deskcli.services import knowledge
+        from deskcli.services.lifecycle import knowledge
 
         runtime = self.runtime
         assert runtime is not None
@@ -385,7 +385,7 @@ class AssessmentScreen(StageScreen):
             return
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import knowledge
+            from deskcli.services.lifecycle import knowledge
 
             with runtime.store.write() as session:
                 knowledge.record_use(session, call_id, article_id, runtime.actor())
@@ -400,7 +400,7 @@ class AssessmentScreen(StageScreen):
             return
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 calls.record_apology(session, call_id, runtime.actor())

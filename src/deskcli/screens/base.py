@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from deskcli.errors import DeskError
+from deskcli.core.errors import DeskError
 
 if TYPE_CHECKING:
     from deskcli.app import DeskApp

@@ -16,15 +16,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from deskcli.enums import CallStatus, Stage
+from deskcli.core.enums import CallStatus, Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.time_field import TimeField
 
 if TYPE_CHECKING:
-    from deskcli.services.callview import CallView
-    from deskcli.services.timeparse import ParsedTime
+    from deskcli.services.lifecycle.callview import CallView
+    from deskcli.services.timekeeping.timeparse import ParsedTime
 
 SATISFACTION = ("1", "2", "3", "4", "5")
 
@@ -65,7 +65,7 @@ class CloseScreen(StageScreen):
             yield TimeField(self._parse, id="follow-up-at")
 
     def _parse(self, text: str) -> ParsedTime:
-        from deskcli.services.timeparse import parse_when
+        from deskcli.services.timekeeping.timeparse import parse_when
 
         runtime = self.runtime
         assert runtime is not None
@@ -100,14 +100,14 @@ class CloseScreen(StageScreen):
             self._summary_loaded = call.resolution
             summary.load_text(call.resolution)
             self.query_one("#prevention", TextArea).load_text(call.prevention_note)
-            from deskcli.services.followup import default_follow_up
+            from deskcli.services.lifecycle.followup import default_follow_up
 
             due = default_follow_up(runtime.clock.now(), runtime.settings.zone(), runtime.policies.call_handling.follow_up)
             local = due.astimezone(runtime.settings.zone())
             self.query_one("#follow-up-at", TimeField).value = f"{local:%Y-%m-%d %H:%M}"
             self.query_one("#agreement", RadioSet).focus()
         self.query_one("#prevention-row").set_class(not (call.is_complaint and call.complaint_valid), "hidden")
-        from deskcli.services import prompts
+        from deskcli.services.rules import prompts
 
         self.query_one("#close-prompts", PromptPanel).show(
             [p for p in prompts.applicable(runtime.policies.prompts, {"closing"}) if p.when == "closing"]
@@ -148,7 +148,7 @@ class CloseScreen(StageScreen):
 
         def job(runtime):  # noqa: ANN001, ANN202
             from deskcli.models import CommitmentKind
-            from deskcli.services import calls, commitments
+            from deskcli.services.lifecycle import calls, commitments
 
             actor = runtime.actor()
             with runtime.store.write() as session:

@@ -16,15 +16,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from deskcli.enums import Stage
+from deskcli.core.enums import Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
-from deskcli.timefmt import relative, when
+from deskcli.core.timefmt import relative, when
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tables import refill
 
 if TYPE_CHECKING:
-    from deskcli.services.callview import CallView
-    from deskcli.services.queue import PromiseRow
+    from deskcli.services.lifecycle.callview import CallView
+    from deskcli.services.desk.queue import PromiseRow
 
 PAGE = 50
 
@@ -66,7 +66,7 @@ class FollowUpScreen(StageScreen):
 
     @work(thread=True, exclusive=True, group="promises", exit_on_error=False)
     def _load(self) -> None:
-        from deskcli.services import queue
+        from deskcli.services.desk import queue
 
         runtime = self.runtime
         if runtime is None or runtime.analyst is None:
@@ -117,7 +117,7 @@ class FollowUpScreen(StageScreen):
             return
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import commitments
+            from deskcli.services.lifecycle import commitments
 
             with runtime.store.write() as session:
                 return commitments.settle(session, row.id, runtime.actor(), kept=kept).outcome
@@ -144,7 +144,7 @@ class FollowUpScreen(StageScreen):
         new_due, reason = result
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import commitments
+            from deskcli.services.lifecycle import commitments
 
             with runtime.store.write() as session:
                 commitments.reschedule(session, row.id, new_due, runtime.actor(), reason=reason)

@@ -19,14 +19,14 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from deskcli.enums import AckMethod, Stage
+from deskcli.core.enums import AckMethod, Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
-from deskcli.timefmt import when
+from deskcli.core.timefmt import when
 from deskcli.widgets.safe import safe_text, visible
 
 if TYPE_CHECKING:
-    from deskcli.services.callview import CallView, CustomerCard
-    from deskcli.services.customers import CustomerMatch
+    from deskcli.services.lifecycle.callview import CallView, CustomerCard
+    from deskcli.services.lookup.customers import CustomerMatch
 
 NEW_CUSTOMER_FIELDS = (
     ("name", "Name", "as the caller says it"),
@@ -125,7 +125,7 @@ class GreetingScreen(StageScreen):
         runtime = self.runtime
         if runtime is None or runtime.analyst is None:
             return
-        from deskcli.services import greeting
+        from deskcli.services.lifecycle import greeting
 
         analyst = runtime.analyst
         line = greeting.render(
@@ -152,7 +152,7 @@ class GreetingScreen(StageScreen):
 
     def _show_steps(self, view: CallView) -> None:
         """The greeting's script steps, ticked as they are done."""
-        from deskcli.services import script
+        from deskcli.services.lifecycle import script
 
         keys = {"name spelling and pronunciation confirmed": "ctrl+s", "call acknowledged (reference given)": "ctrl+r / ctrl+l"}
         text = Text("\nThe greeting, step by step\n", style="bold")
@@ -175,7 +175,7 @@ class GreetingScreen(StageScreen):
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
     def _lookup(self, query: str) -> None:
-        from deskcli.services import customers
+        from deskcli.services.lookup import customers
 
         runtime = self.runtime
         assert runtime is not None
@@ -255,7 +255,7 @@ class GreetingScreen(StageScreen):
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
     def _load_card(self, customer_id: int) -> None:
-        from deskcli.services import callview
+        from deskcli.services.lifecycle import callview
 
         runtime = self.runtime
         assert runtime is not None
@@ -339,7 +339,7 @@ class GreetingScreen(StageScreen):
         greeting_text = str(self.query_one("#greeting-line", Static).render())
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 call = calls.create_call(session, customer_id, runtime.actor(), prefix=runtime.settings.reference_prefix)
@@ -365,7 +365,7 @@ class GreetingScreen(StageScreen):
         greeting_text = str(self.query_one("#greeting-line", Static).render())
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 calls.log_contact(session, target.id, runtime.actor(), inbound=True, note="progress call from the customer")
@@ -386,7 +386,7 @@ class GreetingScreen(StageScreen):
         self._set_mode("new")
         typed = self.query_one("#lookup", Input).value.strip()
         if typed:
-            from deskcli.launch import looks_like_phone
+            from deskcli.config.launch import looks_like_phone
 
             target = "#new-phone" if looks_like_phone(typed) else "#new-email" if "@" in typed else "#new-name"
             self.query_one(target, Input).value = typed
@@ -404,7 +404,8 @@ class GreetingScreen(StageScreen):
 
         def job(runtime):  # noqa: ANN001, ANN202
             from deskcli.models import CustomerCreate
-            from deskcli.services import calls, customers
+            from deskcli.services.lifecycle import calls
+            from deskcli.services.lookup import customers
 
             data = CustomerCreate(
                 name=values["name"],
@@ -432,7 +433,7 @@ class GreetingScreen(StageScreen):
         pronunciation = self.query_one("#confirm-pronunciation", Input).value
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 calls.confirm_name(session, call_id, runtime.actor(), spelling=spelling, pronunciation=pronunciation)
@@ -448,7 +449,7 @@ class GreetingScreen(StageScreen):
             return
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 return calls.acknowledge(session, call_id, AckMethod.VERBAL, runtime.actor()).reference
@@ -476,7 +477,7 @@ class GreetingScreen(StageScreen):
     @work(thread=True, group="ack-email", exit_on_error=False)
     def _send_ack_worker(self, call_id: int, next_contact) -> None:  # noqa: ANN001
         # Not on the serial writer: a slow mail server must not hold up note saving.
-        from deskcli.services import acknowledgements
+        from deskcli.services.lifecycle import acknowledgements
 
         runtime = self.runtime
         assert runtime is not None

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from textual.widgets import DataTable
 
-    from deskcli.services.queue import CallRow, PromiseRow, RowNotes
+    from deskcli.services.desk.queue import CallRow, PromiseRow, RowNotes
 
 PROMISE_PAGE = 50
 """Promises due today listed on the queue (the counts above the list are of all of them)."""
@@ -110,7 +110,7 @@ class HomeScreen(DeskScreen):
 
     def action_follow_ups(self) -> None:
         """Every promise owed, to keep or reschedule."""
-        from deskcli.enums import Stage
+        from deskcli.core.enums import Stage
 
         flow = self.desk.flow
         flow.install()
@@ -147,7 +147,7 @@ class HomeScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="home-queue", exit_on_error=False)
     def _load_queue(self) -> QueueData:
-        from deskcli.services import queue
+        from deskcli.services.desk import queue
 
         runtime = self.runtime
         assert runtime is not None and runtime.analyst is not None
@@ -183,7 +183,7 @@ class HomeScreen(DeskScreen):
         self._pending = None
         from textual.widgets import DataTable
 
-        from deskcli.timefmt import when  # imports zoneinfo: after the first frame
+        from deskcli.core.timefmt import when  # imports zoneinfo: after the first frame
 
         runtime = self.runtime
         assert runtime is not None
@@ -240,7 +240,7 @@ class HomeScreen(DeskScreen):
     @staticmethod
     def _contact_cell(note: RowNotes | None, now: datetime, zone: ZoneInfo) -> Text:
         """When the customer was promised the next contact; loud when overdue or never promised."""
-        from deskcli.timefmt import when
+        from deskcli.core.timefmt import when
 
         if note is None or note.next_contact is None:
             return Text("none promised: call them", style="bold reverse")

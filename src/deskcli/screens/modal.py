@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 if TYPE_CHECKING:
     from deskcli.app import DeskApp
     from deskcli.runtime import Runtime
-    from deskcli.services.timeparse import ParsedTime
+    from deskcli.services.timekeeping.timeparse import ParsedTime
 
 R = TypeVar("R")
 
@@ -36,7 +36,7 @@ class Dialog(ModalScreen[R]):
 
     def parse_time(self, text: str) -> ParsedTime:
         """Read a typed time in the office zone, now."""
-        from deskcli.services.timeparse import parse_when
+        from deskcli.services.timekeeping.timeparse import parse_when
 
         runtime = self.runtime
         return parse_when(text, runtime.clock.now(), runtime.settings.zone())

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from deskcli.launch import AnalystFields
+from deskcli.config.launch import AnalystFields
 
 
 class ProfileScreen(ModalScreen[AnalystFields]):

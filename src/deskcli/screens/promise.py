@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from deskcli.enums import CommitmentKind
+from deskcli.core.enums import CommitmentKind
 from deskcli.screens.modal import Dialog
 from deskcli.widgets.time_field import TimeField
 

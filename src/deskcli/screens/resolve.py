@@ -19,16 +19,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
-from deskcli.enums import EscalationType, Stage
+from deskcli.core.enums import EscalationType, Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text, visible
 from deskcli.widgets.time_field import TimeField
 
 if TYPE_CHECKING:
-    from deskcli.services.callview import CallView
-    from deskcli.services.timeparse import ParsedTime
-    from deskcli.services.triggers import TriggerResult
+    from deskcli.services.lifecycle.callview import CallView
+    from deskcli.services.timekeeping.timeparse import ParsedTime
+    from deskcli.services.rules.triggers import TriggerResult
 
 
 class ResolveScreen(StageScreen):
@@ -92,7 +92,7 @@ class ResolveScreen(StageScreen):
                 yield PromptPanel(id="escalate-prompts")
 
     def _parse(self, text: str) -> ParsedTime:
-        from deskcli.services.timeparse import parse_when
+        from deskcli.services.timekeeping.timeparse import parse_when
 
         runtime = self.runtime
         assert runtime is not None
@@ -148,7 +148,7 @@ class ResolveScreen(StageScreen):
             self._set_pane("escalate" if any(t.holds for t in self._triggers) else "resolve")
 
     def _show_triggers(self, view: CallView, *, keep_ticks: bool) -> None:
-        from deskcli.services import prompts, triggers
+        from deskcli.services.rules import prompts, triggers
 
         runtime = self.runtime
         assert runtime is not None
@@ -169,7 +169,7 @@ class ResolveScreen(StageScreen):
         self._propose()
 
     def _propose(self) -> None:
-        from deskcli.services import triggers
+        from deskcli.services.rules import triggers
 
         runtime = self.runtime
         assert runtime is not None
@@ -263,7 +263,7 @@ class ResolveScreen(StageScreen):
 
     def _compose_handoff(self, view: CallView) -> None:
         """Write the hand-off from the call, unless the analyst has edited it."""
-        from deskcli.services import handoff
+        from deskcli.services.lifecycle import handoff
 
         area = self.query_one("#handoff", TextArea)
         if area.text != self._handoff_composed:
@@ -305,7 +305,7 @@ class ResolveScreen(StageScreen):
         article_id = self.flow.article_id or (self.flow.view.call.article_id if self.flow.view else None)
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls
+            from deskcli.services.lifecycle import calls
 
             with runtime.store.write() as session:
                 calls.resolve(session, call_id, runtime.actor(), resolution=resolution, instructions=instructions, article_id=article_id)
@@ -317,7 +317,7 @@ class ResolveScreen(StageScreen):
         self.flow.write(job, done)
 
     def _escalate(self) -> None:
-        from deskcli.services.escalations import EscalationRequest
+        from deskcli.services.lifecycle.escalations import EscalationRequest
 
         call_id = self.flow.call_id
         next_contact = self.query_one("#next-contact", TimeField).result
@@ -340,7 +340,7 @@ class ResolveScreen(StageScreen):
         preference = self.query_one("#callback-pref", Input).value
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import calls, escalations
+            from deskcli.services.lifecycle import calls, escalations
 
             with runtime.store.write() as session:
                 calls.set_callback_preference(session, call_id, preference, runtime.actor())

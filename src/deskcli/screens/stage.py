@@ -15,13 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from deskcli.widgets.key_bar import KeyBar
 
-from deskcli.enums import Stage
+from deskcli.core.enums import Stage
 from deskcli.screens.base import DeskScreen
 from deskcli.widgets.call_header import CallHeader, HeaderData
 
 if TYPE_CHECKING:
-    from deskcli.screens.call_flow import CallFlow
-    from deskcli.services.callview import CallView
+    from deskcli.ui.call_flow import CallFlow
+    from deskcli.services.lifecycle.callview import CallView
 
 
 _STAGES = Binding.Group("Stages", compact=True)
@@ -112,7 +112,7 @@ class StageScreen(DeskScreen):
         if view is None:
             header.show(HeaderData(started_at=flow.answered_at), self.STAGE)
             return
-        from deskcli.services import holds, script
+        from deskcli.services.lifecycle import holds, script
 
         runtime = self.runtime
         assert runtime is not None
@@ -174,7 +174,7 @@ class StageScreen(DeskScreen):
         on_hold = view.call.hold_started_at is not None
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import holds
+            from deskcli.services.lifecycle import holds
 
             policy = runtime.policies.call_handling.hold
             with runtime.store.write() as session:
@@ -194,7 +194,7 @@ class StageScreen(DeskScreen):
         if view.waiting_on_customer:
 
             def resume(runtime):  # noqa: ANN001, ANN202
-                from deskcli.services import sla
+                from deskcli.services.timekeeping import sla
 
                 with runtime.store.write() as session:
                     sla.resume(session, call_id, runtime.actor())
@@ -211,7 +211,7 @@ class StageScreen(DeskScreen):
             return
 
         def pause(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import sla
+            from deskcli.services.timekeeping import sla
 
             with runtime.store.write() as session:
                 sla.wait_on_customer(session, call_id, runtime.actor(), reason=reason)
@@ -243,7 +243,7 @@ class StageScreen(DeskScreen):
         on_hold = self.flow.view is not None and self.flow.view.call.hold_started_at is not None
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services import commitments, holds
+            from deskcli.services.lifecycle import commitments, holds
 
             with runtime.store.write() as session:
                 if on_hold:  # a call-back offered instead of more waiting ends the hold

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from deskcli.clock import Clock
+from deskcli.core.clock import Clock
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widget import Widget
 
-from deskcli.enums import Stage
-from deskcli.timefmt import duration, when
+from deskcli.core.enums import Stage
+from deskcli.core.timefmt import duration, when
 from deskcli.widgets.safe import visible
 
 STAGE_ORDER = (Stage.GREETING, Stage.ASSESSMENT, Stage.RESOLVE, Stage.CLOSE, Stage.FOLLOW_UP)

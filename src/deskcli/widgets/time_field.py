@@ -19,7 +19,7 @@ from deskcli.widgets.safe import safe_text
 
 
 class Parsed(Protocol):
-    """What the parser returns (``deskcli.services.timeparse.ParsedTime``)."""
+    """What the parser returns (``deskcli.services.timekeeping.timeparse.ParsedTime``)."""
 
     @property
     def ok(self) -> bool: ...  # noqa: D102

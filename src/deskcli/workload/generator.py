@@ -1,7 +1,7 @@
 """A deterministic synthetic workload: a help desk database of any size, fast.
 
 :func:`generate` makes a fresh database with the real schema (through
-:func:`deskcli.db.open_store`, so the migrations run), adds the shipped knowledge
+:func:`deskcli.store.db.open_store`, so the migrations run), adds the shipped knowledge
 articles, then bulk-loads analysts, customers, calls, their timelines, promises
 and escalations with the standard library's ``sqlite3``:
 
@@ -38,8 +38,8 @@ from operator import itemgetter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from deskcli.clock import as_utc
-from deskcli.errors import StoreError
+from deskcli.core.clock import as_utc
+from deskcli.core.errors import StoreError
 from deskcli.workload import vocab
 
 DEFAULT_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -116,7 +116,7 @@ MOBILE_FORMATS = 4
 def gb_landline(area: int, subscriber: int, fmt: int) -> tuple[str, str, str]:
     """A GB landline as typed in format ``fmt``, with its E.164 form and national digits.
 
-    The same result as :func:`deskcli.services.phones.normalise` (``region="GB"``), done
+    The same result as :func:`deskcli.services.lookup.phones.normalise` (``region="GB"``), done
     with string slicing because the generator makes a great many of them.
     """
     code, exchange = GB_LANDLINES[area]
@@ -241,10 +241,10 @@ def _prepare_database(db_path: Path, now: datetime) -> None:
     """Create (or check) the file with the real schema and the shipped articles."""
     from sqlmodel import func, select
 
-    from deskcli import db
-    from deskcli.clock import ManualClock
+    from deskcli.store import db
+    from deskcli.core.clock import ManualClock
     from deskcli.models import Analyst, Call, CallEvent, Customer
-    from deskcli.services import knowledge
+    from deskcli.services.lifecycle import knowledge
     from deskcli.services.actor import Actor
 
     store = db.open_store(db.target_for(db_path, None))
@@ -472,7 +472,7 @@ class _Workload:
         span = (self.now_s - _DAY) - self.cust_t0
         self.cust_step = span / max(1, customers)
         self.articles = conn.execute("SELECT id, slug, title, category FROM knowledge_article ORDER BY id").fetchall()
-        from deskcli.services.policy import load_policies
+        from deskcli.services.rules.policy import load_policies
 
         policies = load_policies()
         self.categories = [category.key for category in policies.categories.categories]
@@ -783,7 +783,7 @@ class _Workload:
         collected as (time, kind, payload), put in time order, and only then formatted.
         """
         from deskcli.models import CallImpact
-        from deskcli.services import priority as priority_service
+        from deskcli.services.rules import priority as priority_service
 
         rng = self.rng
         r = rng.random

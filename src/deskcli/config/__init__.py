@@ -1,0 +1,1 @@
+"""Configuration: settings, where files live, the launch options and the data files."""

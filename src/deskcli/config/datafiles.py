@@ -1,0 +1,89 @@
+"""Reading deskcli's data files: policies, knowledge articles, scenarios.
+
+The shipped files live in ``deskcli/data`` inside the package and are read with
+``importlib.resources`` (so they work from a wheel). An office can copy any of them
+into its own folder (setting ``policy_dir``) and edit it there: a file of the same
+name in that folder replaces the shipped one.
+
+A broken file is a :class:`~deskcli.core.errors.DataFileError` naming the file, the field
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from deskcli.core.errors import DataFileError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One data file's name (for messages) and text."""
+
+    name: str
+    """Where it came from: ``data/policies/escalation.toml`` or an office path."""
+    text: str
+
+
+def shipped_root() -> Traversable:
+    """The ``data`` folder inside the installed package."""
+    return resources.files("deskcli") / "data"
+
+
+def read(relative: str, override_dir: Path | None = None) -> DataFile:
+    """Read ``relative`` (e.g. ``policies/escalation.toml``), preferring the office's copy."""
+    if override_dir is not None:
+        candidate = override_dir / Path(relative).name
+        if candidate.is_file():
+            try:
+                return DataFile(str(candidate), candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise DataFileError(f"{candidate}: cannot be read ({exc}).") from None
+    resource = shipped_root().joinpath(*relative.split("/"))
+    if not resource.is_file():
+        raise DataFileError(f"data/{relative} is missing from this deskcli installation.")
+    return DataFile(f"data/{relative}", resource.read_text(encoding="utf-8"))
+
+
+def iter_folder(relative: str, suffix: str) -> Iterator[DataFile]:
+    """Every shipped file in the folder ``relative`` ending in ``suffix``, by name."""
+    folder = shipped_root().joinpath(*relative.split("/"))
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.is_file() and entry.name.endswith(suffix):
+            yield DataFile(f"data/{relative}/{entry.name}", entry.read_text(encoding="utf-8"))
+
+
+def parse_toml(file: DataFile) -> dict[str, Any]:
+    """Parse a TOML data file, naming it (and the line) when it is not valid TOML."""
+    try:
+        return tomllib.loads(file.text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{file.name}: not valid TOML ({exc}).", "Fix the file or remove the office copy.") from None
+
+
+def validate(model: type[M], data: dict[str, Any], file: DataFile) -> M:
+    """Validate ``data`` as ``model``; the error names the file, the field and what was expected."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        value = problem.get("input")
+        shown = f" (found {value!r})" if isinstance(value, (str, int, float, bool)) else ""
+        raise DataFileError(f"{file.name}: field {field}: {problem['msg']}{shown}.") from None
+
+
+def load_toml_model(model: type[M], relative: str, override_dir: Path | None = None) -> M:
+    """Read, parse and validate one TOML data file."""
+    file = read(relative, override_dir)
+    return validate(model, parse_toml(file), file)

@@ -1,0 +1,1 @@
+"""The desk around the calls: the queue, promise reminders, status and mail."""

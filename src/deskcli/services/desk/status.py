@@ -1,0 +1,60 @@
+"""A health report on the open database, for ``deskcli check``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import col, func, select
+
+from deskcli.store import migrate
+from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer
+
+if TYPE_CHECKING:
+    from deskcli.runtime import Runtime
+
+
+@dataclass
+class StatusReport:
+    """Lines of ``label: value`` and whether everything looked right."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    healthy: bool = True
+
+
+def describe(runtime: Runtime, *, full: bool = False) -> StatusReport:
+    """Where the data lives, its schema revision, how much it holds, and its integrity."""
+    store = runtime.store
+    report = StatusReport()
+    report.lines.append(("database", store.target.describe()))
+    report.lines.append(("schema", f"{migrate.current_revision(store.engine)} (newest known: {migrate.head_revision()})"))
+    if store.target.sqlite_path is not None:
+        size = store.target.sqlite_path.stat().st_size
+        report.lines.append(("size", f"{size / 1_048_576:.1f} MiB"))
+    report.lines.append(("config file", str(runtime.config_path)))
+    report.lines.append(("outbox", str(runtime.settings.outbox())))
+    analyst = runtime.settings.analyst
+    report.lines.append(("analyst", f"{analyst.name}, {analyst.department}" if analyst else "not set (asked on first start)"))
+    with store.read() as session:
+        customers = session.exec(select(func.count()).select_from(Customer)).one()
+        calls = session.exec(select(func.count()).select_from(Call)).one()
+        open_calls = session.exec(
+            select(func.count()).select_from(Call).where(col(Call.status).in_(OPEN_STATUSES))
+        ).one()
+        pending = session.exec(
+            select(func.count()).select_from(Commitment).where(col(Commitment.outcome).is_(None))
+        ).one()
+        report.lines.append(("customers", str(customers)))
+        report.lines.append(("calls", f"{calls} ({open_calls} open)"))
+        report.lines.append(("promises", f"{pending} pending"))
+        if full and store.is_sqlite:
+            try:
+                problems = [row[0] for row in session.connection().execute(text("PRAGMA integrity_check"))]
+            except DBAPIError as exc:
+                problems = [f"SQLite stopped the check: {exc.orig}"]
+            ok = problems == ["ok"]
+            report.healthy = report.healthy and ok
+            report.lines.append(("integrity", "ok" if ok else "; ".join(problems[:5])))
+    return report

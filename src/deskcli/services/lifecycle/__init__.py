@@ -1,0 +1,1 @@
+"""The call lifecycle: the record, its stages, escalations, promises, holds and protocols."""

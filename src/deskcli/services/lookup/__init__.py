@@ -1,0 +1,1 @@
+"""Finding customers: records, phone numbers and the SQLite full-text search."""

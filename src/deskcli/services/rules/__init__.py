@@ -1,0 +1,1 @@
+"""The office's policies and the rules derived from them (triggers, priority, prompts)."""

@@ -1,0 +1,1 @@
+"""Time: what analysts type, business hours, public holidays and the SLA clocks."""

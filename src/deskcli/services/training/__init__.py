@@ -1,0 +1,1 @@
+"""Practice callers and their scorecards."""

@@ -1,0 +1,1 @@
+"""The database: engine set-up, the pre-open file checks and the migrations."""
