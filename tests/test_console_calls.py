@@ -67,7 +67,7 @@ async def test_a_resolved_on_first_contact_with_a_knowledge_article(db_path, clo
         await settle(app, pilot)
         assert isinstance(app.screen, AssessmentScreen)
         await type_text(pilot, "printer is offline")
-        await pilot.press("tab", "enter", "down", "down", "enter")  # category: hardware
+        await pilot.press("enter", "h")  # category: hardware, by its letter
         await pilot.pause(0.5)
         await settle(app, pilot)
         assert "Which device" in text_of(app, "#questions")
@@ -91,9 +91,8 @@ async def test_a_resolved_on_first_contact_with_a_knowledge_article(db_path, clo
         await settle(app, pilot)
         assert isinstance(app.screen, CloseScreen)
 
-        await pilot.press("enter")  # "Yes, they agree"
-        await pilot.press("tab", "right", "right", "right", "right", "enter")  # satisfaction 5
-        await pilot.press("ctrl+s")
+        await pilot.press("5")  # satisfaction 5
+        await pilot.press("y")  # "Yes, they agree": closed
         await settle(app, pilot)
         assert isinstance(app.screen, FollowUpScreen)
         table = app.screen.query_one("#all-promises", DataTable)
@@ -142,7 +141,7 @@ async def test_b_escalated_with_handoff_then_closed_with_agreement(db_path, cloc
         await pilot.press("f4")
         await settle(app, pilot)
         assert isinstance(app.screen, ResolveScreen)
-        assert app.screen._pane == "escalate"  # a trigger holds
+        assert app.screen.form.pane == "escalate"  # a trigger holds
         assert "More than one person is affected" in text_of(app, "#proposal")
         handoff = app.screen.query_one("#handoff", TextArea).text
         assert "shared drive down for the team" in handoff and "6 people affected" in handoff
@@ -189,7 +188,7 @@ async def test_b_escalated_with_handoff_then_closed_with_agreement(db_path, cloc
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, CloseScreen)
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("y")
         await settle(app, pilot)
 
     call = with_runtime(db_path, clock, only_call)
@@ -209,13 +208,12 @@ async def test_c_close_refused_without_agreement(db_path, clock):
         await pilot.press("ctrl+s")  # nothing chosen yet
         await settle(app, pilot)
         assert "Ask the customer first" in text_of(app, "#close-status")
-        await pilot.press("down", "enter")  # "No, or not yet"
-        await pilot.press("ctrl+s")
+        assert app.screen.focused is app.screen.query_one("#agreement")
+        await pilot.press("n")  # "No, or not yet": recorded at once
         await settle(app, pilot)
         assert "awaiting" in text_of(app, "#close-status").lower()
         assert with_runtime(db_path, clock, only_call).status == CallStatus.AWAITING_CONFIRMATION
-        await pilot.press("up", "enter")  # now they agree, but there is no resolution summary
-        await pilot.press("ctrl+s")
+        await pilot.press("y")  # now they agree, but there is no resolution summary
         await settle(app, pilot)
         status = text_of(app, "#close-status")
         assert "cannot be closed" in status and "resolution summary" in status

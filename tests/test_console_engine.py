@@ -25,7 +25,8 @@ async def test_f7_stops_and_restarts_the_sla_clock_with_a_reason(db_path, clock)
         await answer(app, pilot, "wen")
         await pilot.press("f3")
         await settle(app, pilot)
-        app.screen.query_one("#urgency").value = "high"
+        app.screen.query_one("#urgency").focus()
+        await pilot.press("h")  # urgency: high, by its letter
         await pilot.pause(0.6)
         await settle(app, pilot)
         await pilot.press("f7")

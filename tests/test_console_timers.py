@@ -59,19 +59,19 @@ async def test_promise_coming_due_notifies_ahead_and_when_due(db_path, clock):
     app = console(db_path, clock)
     async with app.run_test(size=(100, 34)) as pilot:
         await ready(app, pilot)
-        assert not [n for n in app._notifications if "Pat" in n.message]
+        assert not [n for n in app.notices.all if "Pat" in n.message]
         clock.advance(timedelta(minutes=21))
         app.check_promises()
         await settle(app, pilot)
-        coming = [n for n in app._notifications if n.title == "Promise coming up"]
+        coming = [n for n in app.notices.all if n.title == "Promise coming up"]
         assert len(coming) == 1 and "Ring Pat" in coming[0].message
         app.check_promises()  # announced once only
         await settle(app, pilot)
-        assert len([n for n in app._notifications if n.title == "Promise coming up"]) == 1
+        assert len([n for n in app.notices.all if n.title == "Promise coming up"]) == 1
         clock.advance(timedelta(minutes=10))
         app.check_promises()
         await settle(app, pilot)
-        assert [n for n in app._notifications if n.title == "Promise DUE now"]
+        assert [n for n in app.notices.all if n.title == "Promise DUE now"]
         assert app.promises_due == 1
         await pilot.press("n")  # a new call: the header shows what is due
         await settle(app, pilot)
@@ -99,11 +99,11 @@ async def test_many_promises_due_at_once_are_one_announcement_and_counted_in_ful
         await ready(app, pilot)
         app.check_promises()
         await settle(app, pilot)
-        grouped = [n for n in app._notifications if n.title == "Promises DUE now"]
+        grouped = [n for n in app.notices.all if n.title == "Promises DUE now"]
         assert len(grouped) == 1
         assert "205 promises due or overdue" in grouped[0].message  # all of them, though one check reads 200 rows
         assert "Ring Pat back (1)" in grouped[0].message  # the oldest is named
-        assert not [n for n in app._notifications if n.title == "Promise DUE now"]
+        assert not [n for n in app.notices.all if n.title == "Promise DUE now"]
         assert app.promises_due == 205
         await pilot.press("n")
         await settle(app, pilot)

@@ -523,7 +523,7 @@ def test_migration_0005_downgrades_and_upgrades(tmp_path: Path):
     store = db.open_store(db.target_for(path, None))
     try:
         engine = store.engine
-        assert migrate.head_revision() == "0005"
+        assert migrate.head_revision() >= "0005"
 
         def tables() -> dict[str, list[str]]:
             with engine.connect() as connection:
@@ -541,7 +541,7 @@ def test_migration_0005_downgrades_and_upgrades(tmp_path: Path):
             command.downgrade(config, "0004")
             connection.commit()
         assert "scorecard" not in tables()
-        assert migrate.upgrade(engine).to_revision == "0005"
+        assert migrate.upgrade(engine).to_revision == migrate.head_revision()
         assert "scorecard" in tables()
     finally:
         store.dispose()
@@ -640,3 +640,33 @@ def test_declined_close_needs_a_call_back_booked_to_follow_through(practice, clo
     practice.promise(CommitmentKind.CALLBACK, clock.now() + timedelta(hours=1))
     item = practice.score(RESOLVE).item("follow_up")
     assert (item.result, item.why) == ("pass", "Left open with a call-back booked for Tue 10 Mar 15:00.")
+
+
+def test_an_agreement_the_scripted_caller_never_gave_fails(practice):
+    """The caller objects to closing (the scenario says so): recording their agreement and closing fails the item."""
+    practice.greet()
+    practice.confirm_name()
+    practice.acknowledge()
+    practice.escalate("senior_staff", ["customer_request", "sla_breached"])
+    practice.resolve(article=None)
+    practice.agree()
+    practice.close()
+    item = practice.score(OUTAGE).item("agreement")
+    assert OUTAGE.caller_agrees is False
+    assert item.result == "fail" and "never gave" in item.why
+
+
+def test_an_agreement_recorded_without_closing_fails_too_when_the_caller_objects(practice):
+    practice.greet()
+    practice.escalate("senior_staff", ["customer_request", "sla_breached"])
+    practice.agree()
+    item = practice.score(OUTAGE).item("agreement")
+    assert item.result == "fail" and "did not agree" in item.why
+
+
+def test_a_scenario_can_say_the_caller_does_not_agree_even_when_resolved(practice):
+    """agrees_to_close = false on a resolve scenario: asking and leaving it open passes; closing fails."""
+    not_yet = Expected(outcome="resolve", article="printer-offline", agrees_to_close=False)
+    practice.model_resolved_call()  # ends with agree() and close()
+    assert practice.score(not_yet).item("agreement").result == "fail"
+    assert practice.score(RESOLVE).item("agreement").result == "pass"

@@ -7,6 +7,8 @@ after looking at them (``snapshot_report.html`` shows the differences).
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.widgets import Input, TextArea
 
@@ -77,7 +79,11 @@ def quiet(steps):  # noqa: ANN001, ANN201
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await steps(pilot)
-        pilot.app.clear_notifications()
+        app = pilot.app
+        # Everything typed is saved (the notes' title says when), nothing is still moving.
+        await asyncio.to_thread(app.saver.wait, 10)
+        await settle(app, pilot)
+        app.clear_notifications()
         await pilot.pause()
 
     return run_before

@@ -9,7 +9,6 @@ next-contact time is asked of it.
 
 from __future__ import annotations
 
-from textual.widgets import Select
 
 from console import text_of
 from deskcli.core.enums import CallStatus
@@ -17,12 +16,15 @@ from deskcli.screens.abuse import AbuseScreen
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.resolve import ResolveScreen
+from deskcli.widgets.choice import Choice
 from trainer_console import (
     SIZE,
     caller_reacts,
+    choose,
     demo_database,
     failed,
     fill,
+    holding,
     practice_ready,
     press,
     scorecard,
@@ -127,16 +129,11 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
         await press(app, pilot, "f4")
         assert isinstance(app.screen, ResolveScreen)
         await press(app, pilot, "ctrl+t")
-        holding = {t.key for t in app.screen._triggers if t.holds}
-        assert "crossed_the_line" not in holding, holding  # one warning is not crossing the line
-        app.screen.query_one("#route", Select).focus()
-        await pilot.pause()
-        await press(app, pilot, "enter", "down", "enter")  # senior staff
-        app.screen.query_one("#tier", Select).focus()
-        await pilot.pause()
-        await press(app, pilot, "enter", "down", "enter")  # tier 3: the help desk manager
-        assert app.screen.query_one("#route", Select).value == "senior_staff"
-        assert app.screen.query_one("#tier", Select).value == 3
+        assert "crossed_the_line" not in holding(app), holding(app)  # one warning is not crossing the line
+        await choose(app, pilot, "#route", "1")  # senior staff
+        await choose(app, pilot, "#tier", "3")  # tier 3: the help desk manager
+        assert app.screen.query_one("#route", Choice).value == "senior_staff"
+        assert app.screen.query_one("#tier", Choice).value == 3
         await fill(app, pilot, "#time-to-fix", "today")
         await fill(app, pilot, "#next-contact", "+1h")
         await press(app, pilot, "ctrl+s")

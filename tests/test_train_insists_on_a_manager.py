@@ -9,10 +9,11 @@ time, and a call-back instead of a hold; the call stays open.
 
 from __future__ import annotations
 
-from textual.widgets import Select, SelectionList
 
 from deskcli.core.enums import CallStatus
 from deskcli.screens.assessment import AssessmentScreen
+from deskcli.widgets.choice import Choice
+from deskcli.widgets.tick_list import TickList
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen
 from deskcli.screens.resolve import ResolveScreen
@@ -22,13 +23,15 @@ from trainer_console import (
     demo_database,
     failed,
     fill,
+    choose,
+    holding,
     practice_ready,
     press,
     scorecard,
     trainer,
 )
 
-# Policy order of the escalation triggers in the SelectionList (escalation.toml).
+# Policy order of the escalation triggers in the list (escalation.toml).
 CUSTOMER_REQUEST = 0
 NO_AUTHORITY = 8
 
@@ -42,19 +45,20 @@ async def _greet_and_assess(app, pilot) -> None:  # noqa: ANN001
     await press(app, pilot, "f3")
     assert isinstance(app.screen, AssessmentScreen)
     await fill(app, pilot, "#summary", "InDesign today")
-    await pilot.press("tab", "enter", *["down"] * 5, "enter")  # category: software
+    await pilot.press("enter", "s")  # category: software, by its letter
     await pilot.pause(0.6)  # the knowledge suggestions are looked up after a quiet moment
     await press(app, pilot)
-    assert app.screen.query_one("#category", Select).value == "software"
+    assert app.screen.query_one("#category", Choice).value == "software"
     await press(app, pilot, "f10")  # "I want to speak to your manager. Now, please."
 
 
 async def _tick(app, pilot, index: int) -> None:  # noqa: ANN001
-    """Tick the trigger at ``index`` of the list (ticking redraws it, so start from the top)."""
-    selection = app.screen.query_one("#triggers", SelectionList)
-    selection.focus()
+    """Tick the trigger at ``index`` of the list (the highlight stays where it was left)."""
+    triggers = app.screen.query_one("#triggers", TickList)
+    triggers.focus()
     await pilot.pause()
-    await press(app, pilot, *["down"] * (index + 1), "space")
+    triggers.highlighted = index
+    await press(app, pilot, "space")
 
 
 async def _escalation_details(app, pilot) -> None:  # noqa: ANN001
@@ -77,14 +81,13 @@ async def test_played_well_every_item_passes(tmp_path, clock):
         await press(app, pilot, "f4")
         assert isinstance(app.screen, ResolveScreen)
         await press(app, pilot, "ctrl+t")  # the escalate pane
-        assert app.screen._pane == "escalate"
+        assert app.screen.form.pane == "escalate"
         await _tick(app, pilot, CUSTOMER_REQUEST)
         await _tick(app, pilot, NO_AUTHORITY)
-        holding = {t.key for t in app.screen._triggers if t.holds}
-        assert {"customer_request", "no_authority"} <= holding, holding
+        assert {"customer_request", "no_authority"} <= holding(app), holding(app)
         # Both triggers point to senior staff, hierarchical: the console proposes it.
-        assert app.screen.query_one("#route", Select).value == "senior_staff"
-        assert app.screen.query_one("#type", Select).value == "hierarchical"
+        assert app.screen.query_one("#route", Choice).value == "senior_staff"
+        assert app.screen.query_one("#type", Choice).value == "hierarchical"
         await _escalation_details(app, pilot)
         await press(app, pilot, "ctrl+s")  # escalate
         assert app.flow.view.call.status == CallStatus.ESCALATED
@@ -125,12 +128,10 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
         await press(app, pilot, "f4")
         assert isinstance(app.screen, ResolveScreen)
         await press(app, pilot, "ctrl+t")
-        assert not any(t.holds for t in app.screen._triggers)
-        app.screen.query_one("#route", Select).focus()
-        await pilot.pause()
-        await press(app, pilot, "enter", "down", "down", "enter")  # route: technical experts
-        assert app.screen.query_one("#route", Select).value == "technical_experts"
-        assert app.screen.query_one("#type", Select).value == "functional"
+        assert not holding(app)
+        await choose(app, pilot, "#route", "2")  # route: technical experts
+        assert app.screen.query_one("#route", Choice).value == "technical_experts"
+        assert app.screen.query_one("#type", Choice).value == "functional"
         await _escalation_details(app, pilot)
         await press(app, pilot, "ctrl+s")
         assert app.flow.view.call.status == CallStatus.ESCALATED

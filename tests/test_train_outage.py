@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Checkbox, Select
+from textual.widgets import Checkbox
+
+from deskcli.widgets.choice import Choice
 
 from deskcli.core.enums import CallStatus
 from deskcli.screens.assessment import AssessmentScreen
@@ -20,9 +22,11 @@ from deskcli.screens.resolve import ResolveScreen
 from trainer_console import (
     SIZE,
     caller_reacts,
+    choose,
     demo_database,
     failed,
     fill,
+    holding,
     practice_ready,
     press,
     scorecard,
@@ -30,13 +34,6 @@ from trainer_console import (
 )
 
 EXPECTED_TRIGGERS = {"several_departments", "several_people", "executive_affected", "business_impact"}
-
-
-async def _choose(app, pilot, selector: str, downs: int) -> None:  # noqa: ANN001
-    """Open a Select of the current screen and move ``downs`` options from where it opens."""
-    app.screen.query_one(selector, Select).focus()
-    await pilot.pause()
-    await press(app, pilot, "enter", *["down"] * downs, "enter")
 
 
 async def _greet_and_assess(app, pilot) -> None:  # noqa: ANN001
@@ -48,9 +45,9 @@ async def _greet_and_assess(app, pilot) -> None:  # noqa: ANN001
     await press(app, pilot, "f3")
     assert isinstance(app.screen, AssessmentScreen)
     await fill(app, pilot, "#summary", "4th floor drives down")
-    await _choose(app, pilot, "#category", 3)  # network
-    await _choose(app, pilot, "#urgency", 1)  # high
-    await _choose(app, pilot, "#business", 4)  # severe
+    await choose(app, pilot, "#category", "n")  # network
+    await choose(app, pilot, "#urgency", "h")  # high
+    await choose(app, pilot, "#business", "v")  # severe
     await fill(app, pilot, "#people", "30")
     await fill(app, pilot, "#departments", "3")
     app.screen.query_one("#executive", Checkbox).focus()
@@ -59,9 +56,9 @@ async def _greet_and_assess(app, pilot) -> None:  # noqa: ANN001
     await pilot.pause(0.6)  # debounced save and the knowledge suggestions
     await press(app, pilot)
     screen = app.screen
-    assert screen.query_one("#category", Select).value == "network"
-    assert screen.query_one("#urgency", Select).value == "high"
-    assert screen.query_one("#business", Select).value == "severe"
+    assert screen.query_one("#category", Choice).value == "network"
+    assert screen.query_one("#urgency", Choice).value == "high"
+    assert screen.query_one("#business", Choice).value == "severe"
     assert screen.query_one("#executive", Checkbox).value is True
     call = app.flow.view.call
     assert (call.people_affected, call.departments_affected, call.business_impact) == (30, 3, "severe")
@@ -72,12 +69,11 @@ async def _escalate_pane(app, pilot) -> None:  # noqa: ANN001
     """F4: the triggers hold from the assessment, so the escalate pane is shown."""
     await press(app, pilot, "f4")
     assert isinstance(app.screen, ResolveScreen)
-    assert app.screen._pane == "escalate"
-    holding = {t.key for t in app.screen._triggers if t.holds}
-    assert EXPECTED_TRIGGERS <= holding, holding
+    assert app.screen.form.pane == "escalate"
+    assert EXPECTED_TRIGGERS <= holding(app), holding(app)
     # An executive is affected, so the console proposes senior staff (hierarchical).
-    assert app.screen.query_one("#route", Select).value == "senior_staff"
-    assert app.screen.query_one("#type", Select).value == "hierarchical"
+    assert app.screen.query_one("#route", Choice).value == "senior_staff"
+    assert app.screen.query_one("#type", Choice).value == "hierarchical"
 
 
 async def test_played_well_every_item_passes(tmp_path, clock):
@@ -88,12 +84,12 @@ async def test_played_well_every_item_passes(tmp_path, clock):
         await _greet_and_assess(app, pilot)
         await _escalate_pane(app, pilot)
         # The fix needs expertise: the technical experts, tier 3 (infrastructure).
-        await _choose(app, pilot, "#route", 1)
-        await _choose(app, pilot, "#tier", 1)
+        await choose(app, pilot, "#route", "2")  # technical experts
+        await choose(app, pilot, "#tier", "3")
         screen = app.screen
-        assert screen.query_one("#route", Select).value == "technical_experts"
-        assert screen.query_one("#type", Select).value == "functional"
-        assert screen.query_one("#tier", Select).value == 3
+        assert screen.query_one("#route", Choice).value == "technical_experts"
+        assert screen.query_one("#type", Choice).value == "functional"
+        assert screen.query_one("#tier", Choice).value == 3
         assert screen.query_one("#receiver").value == "Infrastructure and security specialists"
         await fill(app, pilot, "#time-to-fix", "2 hours")
         await fill(app, pilot, "#next-contact", "+30m")
@@ -155,15 +151,15 @@ async def test_the_analysts_route_choice_survives_a_refresh(tmp_path, clock):
         await practice_ready(app, pilot)
         await _greet_and_assess(app, pilot)
         await _escalate_pane(app, pilot)
-        await _choose(app, pilot, "#route", 1)
-        await _choose(app, pilot, "#tier", 1)
+        await choose(app, pilot, "#route", "2")  # technical experts
+        await choose(app, pilot, "#tier", "3")
         await press(app, pilot, "f8")  # hold on: the view refreshes
         await press(app, pilot, "f8")  # and off
         app.move_clock_to(clock.now() + timedelta(minutes=5))
         await press(app, pilot)
         screen = app.screen
         assert isinstance(screen, ResolveScreen)
-        assert screen.query_one("#route", Select).value == "technical_experts"
-        assert screen.query_one("#tier", Select).value == 3
+        assert screen.query_one("#route", Choice).value == "technical_experts"
+        assert screen.query_one("#tier", Choice).value == 3
         assert screen.query_one("#receiver").value == "Infrastructure and security specialists"
         assert "Proposed: Senior staff" in str(screen.query_one("#proposal").render())

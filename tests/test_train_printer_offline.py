@@ -15,7 +15,7 @@ async def _assess_printer(app, pilot, *, use_the_fix: bool) -> None:  # noqa: AN
     await press(app, pilot, "f3")
     assert isinstance(app.screen, AssessmentScreen)
     await fill(app, pilot, "#summary", "printer is offline")
-    await pilot.press("tab", "enter", "down", "down", "enter")  # category: hardware
+    await pilot.press("enter", "h")  # category: hardware, by its letter
     await pilot.pause(0.6)  # the knowledge suggestions are looked up after a quiet moment
     await press(app, pilot)
     if use_the_fix:
@@ -43,7 +43,7 @@ async def test_played_well_every_item_passes(tmp_path, clock):
         await press(app, pilot, "f10")  # the caller moves on
         assert app.practice.script.position == 1
         await _assess_printer(app, pilot, use_the_fix=True)
-        await press(app, pilot, "enter", "ctrl+s")  # they agree: close, follow-up scheduled
+        await press(app, pilot, "5", "y")  # satisfaction 5; they agree: closed, follow-up booked
         await press(app, pilot, "ctrl+g")  # hang up: the practice is scored
         results = await scorecard(app, pilot)
     assert failed(results) == set(), results
@@ -59,7 +59,7 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
         await practice_ready(app, pilot)
         # No spelling check, no reference number, and a fix made up instead of the known one.
         await _assess_printer(app, pilot, use_the_fix=False)
-        await press(app, pilot, "enter", "ctrl+s")
+        await press(app, pilot, "y")
         results = await scorecard(app, pilot)
     assert failed(results) == {"name_confirmed", "reference", "solution"}, results
     assert results["greeting"] == "pass" and results["agreement"] == "pass"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, OptionList, RadioSet, TextArea
+from textual.widgets import Checkbox, OptionList, TextArea
+
+from deskcli.widgets.choice import Choice
 
 from deskcli.core.enums import CallStatus
 from deskcli.screens.article import ArticleScreen
@@ -66,12 +68,9 @@ async def resolve(app, pilot, resolution: str) -> None:  # noqa: ANN001
 async def not_closed_yet(app, pilot) -> None:  # noqa: ANN001
     """F5: asked whether it can be closed; she says not until the visit and the call-back."""
     assert isinstance(app.screen, CloseScreen)
-    agreement = app.screen.query_one("#agreement", RadioSet)
-    agreement.focus()
-    await press(app, pilot, "down", "space")  # "No, or not yet"
-    assert agreement.pressed_button is not None and agreement.pressed_button.id == "declined"
     await fill(app, pilot, "#comment", "After the visit")
-    await press(app, pilot, "ctrl+s")
+    app.screen.query_one("#agreement", Choice).focus()
+    await press(app, pilot, "n")  # "No, or not yet": recorded at once
     assert app.flow.view.call.status == CallStatus.AWAITING_CONFIRMATION
 
 

@@ -39,7 +39,8 @@ async def practice_ready(app: TrainerApp, pilot: Pilot) -> None:
     call record, or - for a caller with an open call - their card, waiting for the analyst)."""
     await ready(app, pilot)
     for _ in range(200):
-        card = getattr(app.screen, "_card", None)
+        form = getattr(app.screen, "form", None)
+        card = getattr(form, "card", None)
         if app.practice is not None and (app.flow.call_id is not None or (card is not None and card.open_calls)):
             break
         await pilot.pause(0.05)
@@ -65,6 +66,19 @@ async def fill(app: TrainerApp, pilot: Pilot, selector: str, text: str) -> None:
     await type_text(pilot, text)
     await pilot.pause(0.3)  # debounced saves and lookups
     await settle(app, pilot)
+
+
+async def choose(app: TrainerApp, pilot: Pilot, selector: str, key: str) -> None:
+    """Pick an option of a choice field of the current screen by its key (a letter or digit)."""
+    app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await press(app, pilot, key)
+
+
+def holding(app: TrainerApp) -> set[str]:
+    """The escalation triggers that hold on the resolve screen."""
+    advice = app.screen.form.advice
+    return {t.key for t in advice.triggers if t.holds} if advice is not None else set()
 
 
 async def caller_reacts(app: TrainerApp, pilot: Pilot) -> None:

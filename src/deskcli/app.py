@@ -1,6 +1,9 @@
-"""The Textual app: screens, global keys, command palette, and the background helpers
-(serial writer, notes autosaver, promise reminders). Kept thin: the call flow lives
-in :mod:`deskcli.ui.call_flow`, rules in :mod:`deskcli.services`.
+"""The Textual app: screens, global keys, the command palette, messages, and the
+background helpers it owns (serial writer, autosaver, promise reminders).
+
+Kept thin: the call flow lives in :mod:`deskcli.ui.call_flow`, quitting safely in
+:mod:`deskcli.ui.quitting`, keys that arrive inside pasted text in
+:mod:`deskcli.ui.keys`, rules in :mod:`deskcli.services`.
 
 The first frame is drawn before the data layer is imported: settings, the database
 and the policies are opened by :meth:`DeskApp._open` in a thread worker, then every
@@ -13,25 +16,29 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual import work
-from textual.app import App, SystemCommand
+from textual import events, work
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
-from deskcli.core.errors import DeskError
 from deskcli.config.launch import AnalystFields, LaunchOptions
-from deskcli.screens.base import RuntimeReady
+from deskcli.core.errors import DeskError
 from deskcli.screens.home import HomeScreen
+from deskcli.ui.keys import BURST, KeyFilter
+from deskcli.ui.messages import NoticesChanged, PromisesDueChanged, RuntimeReady, SaveStateChanged, WriteFinished
+from deskcli.ui.notices import Notice, Notices
+from deskcli.ui.quitting import Quitting
 
 if TYPE_CHECKING:
-    from deskcli.ui.autosave import NotesAutosaver
     from deskcli.core.clock import Clock
     from deskcli.runtime import Runtime
+    from deskcli.services.actions.queue import DueSoon
+    from deskcli.ui.autosave import EditSaver, SaveState
     from deskcli.ui.call_flow import CallFlow
-    from deskcli.services.desk.queue import PromiseRow
     from deskcli.ui.writer import SerialWriter
 
     RuntimeOpener = Callable[[], Runtime]
@@ -45,8 +52,8 @@ class DeskApp(App[None]):
     """Absolute, so subclasses elsewhere (tests, the benchmark) find it too."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("f1", "toggle_keys", "Keys", id="app.keys", tooltip="Show or hide the keys of this screen"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "toggle_keys", "Keys", id="app.keys", tooltip="Every key of this screen (escape closes)"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Save what was typed, then quit"),
     ]
 
     def __init__(
@@ -63,11 +70,16 @@ class DeskApp(App[None]):
         """Settings, database, policies and clock; ``None`` until opened."""
         self.startup_error: DeskError | None = None
         """Why the app could not start, printed by the CLI after the screen is restored."""
-        self._flow: CallFlow | None = None
-        self._writer: SerialWriter | None = None
-        self._autosaver: NotesAutosaver | None = None
+        self.notices = Notices()
+        """The console's messages (shown on each screen's notice line)."""
         self.promises_due = 0
         """How many of the analyst's promises are due or overdue now."""
+        self.quitting = Quitting(self)
+        """Quitting (and the terminal closing) without losing a typed word."""
+        self._flow: CallFlow | None = None
+        self._writer: SerialWriter | None = None
+        self._saver: EditSaver | None = None
+        self._keys = KeyFilter()
         self._announced: set[tuple[int, str]] = set()
         self._clock = clock
         self._opener = opener
@@ -93,6 +105,7 @@ class DeskApp(App[None]):
         # Open the data layer only once the first frame is on screen: its imports hold
         # the interpreter lock and would otherwise delay that frame.
         self.call_after_refresh(self._open)
+        self.quitting.watch_terminal()
 
     @work(thread=True, exit_on_error=False, group="startup", name="open runtime")
     def _open(self) -> None:
@@ -107,6 +120,9 @@ class DeskApp(App[None]):
         except DeskError as error:
             self.call_from_thread(self._startup_failed, error)
             return
+        except Exception as error:  # noqa: BLE001 - never stay on "Opening the database…"
+            self.call_from_thread(self._startup_failed, DeskError(f"deskcli could not start: {type(error).__name__}: {error}"))
+            return
         self.call_from_thread(self._runtime_opened, runtime)
 
     def _startup_failed(self, error: DeskError) -> None:
@@ -116,6 +132,7 @@ class DeskApp(App[None]):
     def _runtime_opened(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.sub_title = ("DEMO database " if self.options.is_demo else "") + runtime.store.target.describe()
+        self._apply_preferences(runtime)
         for note in runtime.notes:
             self.notify(note, title="Database", markup=False, timeout=10)
         if runtime.analyst is None:
@@ -124,6 +141,37 @@ class DeskApp(App[None]):
             self.push_screen(ProfileScreen(), self._profile_given)
         else:
             self._start_console()
+
+    def _apply_preferences(self, runtime: Runtime) -> None:
+        """The analyst's own keys and theme, from the settings."""
+        settings = runtime.settings
+        if settings.keymap:
+            self.set_keymap(dict(settings.keymap))
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _theme_chosen(self, theme: object) -> None:
+        """Keep the theme chosen in the palette for the next start."""
+        runtime = self.runtime
+        name = getattr(theme, "name", None)
+        if runtime is None or not name or name == runtime.settings.theme:
+            return
+        self._save_theme(name)
+
+    @work(thread=True, exclusive=True, group="preferences", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        from deskcli.config.settings import save_setting
+
+        runtime = self.runtime
+        if runtime is None:
+            return
+        try:
+            save_setting("theme", name, runtime.config_path)
+        except OSError as error:
+            self.call_from_thread(self.notify, f"The theme was not kept: {error}", severity="warning", markup=False)
+            return
+        runtime.settings = runtime.settings.model_copy(update={"theme": name})
 
     def _profile_given(self, fields: AnalystFields | None) -> None:
         if fields is not None:
@@ -161,21 +209,29 @@ class DeskApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="startup", name="find live call")
     def _resume_or_answer(self) -> None:
-        """Back to a call still in conversation (e.g. after a crash), or answer --caller-id."""
-        from deskcli.services.lifecycle import calls
+        """Answer --caller-id, or go back to a call still in conversation (e.g. after a crash).
+
+        A new caller wins: a call left live stays in the queue, flagged, and is said so.
+        """
+        from deskcli.services.actions import call
 
         runtime = self.runtime
         assert runtime is not None and runtime.analyst is not None
-        with runtime.store.read() as session:
-            live = calls.live_call_of(session, runtime.analyst.id)
-        if live is not None:
+        live = call.live_call(runtime.store, runtime.analyst.id)
+        if self.options.caller_id:
+            self.call_from_thread(self.flow.start_new_call, self.options.caller_id)
+            if live is not None:
+                self.call_from_thread(
+                    self.notify,
+                    f"{live.reference} was left in conversation: it is in your queue, marked live (ctrl+b, then Enter on it).",
+                    title="A call was left live", markup=False, timeout=12, key="left-live",
+                )
+        elif live is not None:
             message = f"Back to {live.reference}, still in conversation: notes as last saved."
             self.call_from_thread(self.flow.open_call, live.id)
             self.call_from_thread(self.notify, message, title="Resumed", markup=False, timeout=8)
-        elif self.options.caller_id:
-            self.call_from_thread(self.flow.start_new_call, self.options.caller_id)
 
-    # --- writes, notes, errors ----------------------------------------------------------
+    # --- writes, typing, errors ---------------------------------------------------------
 
     @property
     def writer(self) -> SerialWriter:
@@ -183,75 +239,154 @@ class DeskApp(App[None]):
         if self._writer is None:
             from deskcli.ui.writer import SerialWriter
 
-            self._writer = SerialWriter(self._deliver)
+            self._writer = SerialWriter(lambda callback, value: self.post_message(WriteFinished(callback, value)))
         return self._writer
 
     @property
-    def autosaver(self) -> NotesAutosaver:
-        """Saves notes as they are typed (made on first use)."""
-        if self._autosaver is None:
-            from deskcli.ui.autosave import NotesAutosaver
+    def saver(self) -> EditSaver:
+        """Saves what is typed as it is typed (made on first use)."""
+        if self._saver is None:
+            from deskcli.ui.autosave import EditSaver
 
-            self._autosaver = NotesAutosaver(
-                self.writer, self._save_notes, on_saved=self._notes_saved, on_error=self.report_error
-            )
-        return self._autosaver
+            self._saver = EditSaver(self.writer, on_state=lambda state: self.post_message(SaveStateChanged(state)))
+        return self._saver
 
-    def _deliver(self, callback: Callable[..., object], value: object) -> None:
+    def on_write_finished(self, message: WriteFinished) -> None:
         """Run a writer callback on the UI thread; its own errors are reported, not lost."""
-        self.call_from_thread(self._run_callback, callback, value)
-
-    def _run_callback(self, callback: Callable[..., object], value: object) -> None:
         try:
-            callback(value)
+            message.callback(message.value)
         except Exception as error:  # noqa: BLE001 - shown to the analyst and logged
-            self.log.error("callback failed", callback=repr(callback), error=repr(error))
+            self.log.error("callback failed", callback=repr(message.callback), error=repr(error))
             self.report_error(error)
 
-    def _save_notes(self, call_id: int, text: str) -> None:
-        """Runs on the writer thread (see :class:`NotesAutosaver`)."""
-        from deskcli.services.lifecycle import calls
+    def on_save_state_changed(self, message: SaveStateChanged) -> None:
+        """A save went through, or did not: the header and the notice line say so."""
+        state = message.state
+        key = f"unsaved-{state.call_id}"
+        if state.saved:
+            self.notices.dismiss(key)
+            self._notices_changed()
+        elif state.error is not None:
+            reference = self.flow.view.call.reference if self.flow.view and self.flow.view.call.id == state.call_id else f"call {state.call_id}"
+            self.notify(
+                f"{reference}: {', '.join(state.what)} not saved - {self.describe_error(state.error)} "
+                "What you typed stays on screen and is saved when it can be.",
+                title="Not saved", severity="error", markup=False, timeout=3600, key=key,
+            )
+        for screen in self.flow.stage_screens() if self._flow is not None else ():
+            screen.save_state_changed(state)
 
-        runtime = self.runtime
-        assert runtime is not None
-        with runtime.store.write() as session:
-            calls.save_notes(session, call_id, text, runtime.actor())
+    def save_state(self, call_id: int) -> SaveState | None:
+        """How the typing of ``call_id`` stands (``None``: nothing unsaved)."""
+        if self._saver is None:
+            return None
+        unsaved = {key: error for key, (_value, error) in self._saver.unsaved().items() if key[0] == call_id}
+        if not unsaved:
+            return None
+        from deskcli.ui.autosave import SaveState
 
-    def _notes_saved(self, call_id: int) -> None:
-        screen = self.screen
-        if call_id == self.flow.call_id and hasattr(screen, "notes_saved"):
-            screen.notes_saved()
+        errors = [error for error in unsaved.values() if error is not None]
+        return SaveState(call_id, False, errors[-1] if errors else None, tuple(sorted(k[1] for k in unsaved)))
+
+    def describe_error(self, error: BaseException) -> str:
+        """A failed action in words."""
+        if isinstance(error, DeskError):
+            return str(error)
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError) and self.runtime is not None:
+            from deskcli.store.db import as_store_error
+
+            return str(as_store_error(self.runtime.store.target, error))
+        return f"{type(error).__name__}: {error}"
 
     def report_error(self, error: BaseException) -> None:
-        """Show a failed write as a message; nothing typed is lost."""
-        if isinstance(error, DeskError):
-            self.notify(str(error), title="Not done", severity="warning", markup=False, timeout=8)
+        """Show a failed action as one message per cause; nothing typed is lost."""
+        from deskcli.core.errors import StoreError
+
+        text = self.describe_error(error)
+        if isinstance(error, StoreError) or text != f"{type(error).__name__}: {error}" and not isinstance(error, DeskError):
+            cause = getattr(error, "cause", "") or type(error).__name__
+            self.notify(text, title="Database", severity="error", markup=False, timeout=10, key=f"store:{cause}")
+        elif isinstance(error, DeskError):
+            self.notify(text, title="Not done", severity="warning", markup=False, timeout=8, key=f"refused:{text}")
         else:
-            from sqlalchemy.exc import DBAPIError
-
-            if isinstance(error, DBAPIError) and self.runtime is not None:
-                from deskcli.store.db import as_store_error
-
-                error = as_store_error(self.runtime.store.target, error)
-                self.notify(str(error), title="Database", severity="error", markup=False, timeout=10)
-                return
-            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", markup=False, timeout=10)
+            self.notify(text, title="Something went wrong", severity="error", markup=False, timeout=10, key=f"error:{text}")
             self.log.error("write failed", error=repr(error))
 
+    # --- messages --------------------------------------------------------------------
+
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        key: str = "",
+    ) -> None:
+        """Show a message on the notice line (one per ``key``: a repeat replaces it)."""
+        del markup  # messages are always shown as text
+        self.notices.add(Notice(str(message), title, severity, timeout if timeout is not None else 5.0, key))
+        self._notices_changed()
+
+    def clear_notifications(self) -> None:
+        """Forget the current messages."""
+        self.notices.clear()
+        self._notices_changed()
+
+    def _notices_changed(self) -> None:
+        self._tell_screen(NoticesChanged())
+        expiry = self.notices.next_expiry()
+        if expiry is not None:
+            import time
+
+            self.set_timer(max(0.05, expiry - time.monotonic() + 0.05), lambda: self._tell_screen(NoticesChanged()))
+
+    def _tell_screen(self, message: Message) -> None:
+        """Post to the screen in view (none while the app starts or closes)."""
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return
+        screen.post_message(message)
+
+    # --- input --------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes, filtered: control characters inside pasted text are text, not keys."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = self._keys.clean_paste(event.text)
+        elif isinstance(event, events.Key) and not event.is_forwarded:
+            verdict = self._keys.arrived(event)
+            if verdict == "drop":
+                return
+            if verdict == "defer":
+                # Behind the keys already queued: if they are its burst, it was text.
+                self.call_later(self._deferred_key, event, 0)
+                return
+        await super().on_event(event)
+
+    async def _deferred_key(self, event: events.Key, rounds: int) -> None:
+        if not self._keys.settled(event) and rounds < 2:
+            import asyncio
+
+            await asyncio.sleep(max(0.0, BURST - self._keys.waited(event)))
+            self.call_later(self._deferred_key, event, rounds + 1)
+            return
+        if self._keys.release(event):
+            await super().on_event(event)
+
+    # --- quitting ----------------------------------------------------------------------------
+
     async def action_quit(self) -> None:
-        """Save the notes, finish pending writes, then quit."""
-        self._close_writers()
-        self.exit()
+        """Save what was typed, finish the writes, then quit (or say what it waits for)."""
+        await self.quitting.quit()
 
     def on_unmount(self) -> None:
         # Also reached when the terminal goes away: keep what was typed.
-        self._close_writers()
-
-    def _close_writers(self) -> None:
-        if self._autosaver is not None:
-            self._autosaver.close(timeout=3)
-        if self._writer is not None:
-            self._writer.close(wait=True)
+        self.quitting.close_helpers(self._saver, self._writer)
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def retry_outbox(self, quiet: bool = False) -> None:
@@ -284,31 +419,28 @@ class DeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="reminders", exit_on_error=False)
     def _check_promises(self) -> None:
-        from deskcli.services.desk import queue
+        from deskcli.services.actions import queue
 
         runtime = self.runtime
         assert runtime is not None and runtime.analyst is not None
         now = runtime.clock.now()
         ahead = timedelta(minutes=runtime.policies.call_handling.reminders.notify_ahead_minutes)
-        with runtime.store.read() as session:
-            rows = queue.promises_due(session, runtime.analyst.id, now=now, until=now + ahead, limit=200)
-            due = queue.count_promises_due(session, runtime.analyst.id, until=now)
-        self.call_from_thread(self._announce, rows, now, ahead, due)
+        found = queue.promises_due_soon(runtime.store, runtime.analyst.id, now=now, ahead=ahead)
+        self.call_from_thread(self._announce, found, now, ahead)
 
-    def _announce(self, rows: list[PromiseRow], now, ahead: timedelta, due: int) -> None:  # noqa: ANN001
+    def _announce(self, found: DueSoon, now: Any, ahead: timedelta) -> None:
         from deskcli.services.desk import reminders
 
         runtime = self.runtime
         assert runtime is not None
-        found = reminders.reminders(rows, now, ahead, self._announced)
-        for notice in reminders.notices(found, due, runtime.settings.zone(), now):
-            self.notify(notice.message, title=notice.title, severity=notice.severity, markup=False, timeout=notice.timeout)
-        self.promises_due = due
-        header = self.screen.query("#call-header")
-        if header:
-            header.first().set_promises_due(self.promises_due)  # type: ignore[attr-defined]
+        new = reminders.reminders(found.rows, now, ahead, self._announced)
+        for notice in reminders.notices(new, found.due_now, runtime.settings.zone(), now):
+            self.notify(notice.message, title=notice.title, severity=notice.severity, markup=False, timeout=notice.timeout, key=f"promise:{notice.title}:{notice.message}")
+        if found.due_now != self.promises_due:
+            self.promises_due = found.due_now
+            self._tell_screen(PromisesDueChanged(found.due_now))
 
-    # --- hooks for trainer mode (see deskcli.trainer.app) --------------------------------------
+    # --- hooks for trainer mode (see deskcli.trainer) --------------------------------------
 
     def practice_panel(self) -> Widget | None:
         """A widget shown beside every stage of a call; trainer mode shows the practice caller."""
@@ -320,11 +452,19 @@ class DeskApp(App[None]):
     # --- keys and palette ----------------------------------------------------------------
 
     def action_toggle_keys(self) -> None:
-        """Show or hide the keys of the current screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """Every key of the current screen, deskcli's own first (escape closes)."""
+        from deskcli.screens.keys import KeysScreen
+
+        if isinstance(self.screen, KeysScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(KeysScreen(self.screen))
+
+    def action_messages(self) -> None:
+        """The recent messages, newest first."""
+        from deskcli.screens.keys import MessagesScreen
+
+        self.push_screen(MessagesScreen(self.notices.all))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every deskcli key of the current screen is also a command in the palette (ctrl+p).
@@ -333,6 +473,7 @@ class DeskApp(App[None]):
         movement and the like) have none and are left out.
         """
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Messages", "The recent messages, newest first", self.action_messages)
         seen = {"quit", "command_palette"}
         for key, active in screen.active_bindings.items():
             binding = active.binding

@@ -51,27 +51,28 @@ class Samples:
 
 def instrument(app: ProbeApp, samples: Samples) -> None:
     """Hook the points where each effect is on screen (bench only: the app is unchanged)."""
-    from deskcli.ui.autosave import NotesAutosaver
+    from deskcli.ui.autosave import EditSaver
     from deskcli.screens.followup import FollowUpScreen
     from deskcli.screens.greeting import GreetingScreen
     from deskcli.screens.stage import StageScreen
 
     show_matches = GreetingScreen._show_matches
-    offer = NotesAutosaver.offer
+    offer = EditSaver.offer
     resume = StageScreen.on_screen_resume
     show_promises = FollowUpScreen._show
 
     def timed_matches(self, query, found):  # noqa: ANN001, ANN202
         started = app.key_at
         show_matches(self, query, found)
-        if found and query == self._query:
+        if found and query == self.form.query:
             self.call_after_refresh(samples.add, "lookup_key_to_rows", started)
 
-    def timed_offer(self, call_id, text):  # noqa: ANN001, ANN202
+    def timed_offer(self, key, value, save):  # noqa: ANN001, ANN202
         # The notes handler hands each change to the autosaver: the keystroke's effect.
         started = app.key_at
-        offer(self, call_id, text)
-        app.call_after_refresh(samples.add, "notes_key_to_frame", started)
+        offer(self, key, value, save)
+        if key[1] == "notes":
+            app.call_after_refresh(samples.add, "notes_key_to_frame", started)
 
     shown: set[int] = set()
 
@@ -93,7 +94,7 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
             self.call_after_refresh(samples.add, "follow_up_open_key_to_rows", started)
 
     GreetingScreen._show_matches = timed_matches
-    NotesAutosaver.offer = timed_offer
+    EditSaver.offer = timed_offer
     StageScreen.on_screen_resume = timed_resume
     FollowUpScreen._show = timed_promises
 
@@ -136,12 +137,9 @@ async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_round
                 await pilot.press("space" if char == " " else char)
                 await pilot.pause(0.03)
             await settle(app, pilot)
-        # A call: Enter goes to the matches, Enter again takes the highlighted caller.
+        # A call: Enter takes the highlighted caller.
         await pilot.press("enter")
         await settle(app, pilot)
-        if app.flow.call_id is None:
-            await pilot.press("enter")
-            await settle(app, pilot)
         if app.flow.call_id is None:
             raise SystemExit("the benchmark could not open a call from the lookup")
         await pilot.press("f3")

@@ -133,6 +133,19 @@ class Settings(BaseSettings):
     """SQLite page cache per connection, in KiB. The console's queries read a few pages
     each (the operating system caches the file too); 1 MiB keeps three connections
     within the memory budget. Raise it for reports on a very large shared database."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Keys of your own: a binding id (as listed by F1, e.g. ``call.hang_up``) and the keys
+    for it, comma-separated (``"f10,ctrl+e"``). Fed to Textual's keymap."""
+    theme: str | None = None
+    """The colour theme (chosen in the command palette and kept here)."""
+
+    @field_validator("keymap")
+    @classmethod
+    def _keys_given(cls, value: dict[str, str]) -> dict[str, str]:
+        for binding_id, keys in value.items():
+            if not binding_id.strip() or not isinstance(keys, str) or not keys.strip():
+                raise ValueError(f"{binding_id!r}: expected a binding id and its keys, e.g. \"call.hang_up\" = \"f10\"")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -330,6 +343,22 @@ def save_analyst_profile(profile: AnalystProfile, config_path: Path | None = Non
     config_path = config_path or paths.config_file()
     config = read_config_file(config_path)
     config["analyst"] = profile.model_dump(exclude_defaults=False)
+    paths.make_private_dir(config_path.parent)
+    temporary = config_path.with_suffix(".toml.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        tomli_w.dump(config, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, config_path)
+    return config_path
+
+
+def save_setting(name: str, value: object, config_path: Path | None = None) -> Path:
+    """Keep one top-level setting (e.g. the theme) in the config file, the rest untouched."""
+    config_path = config_path or paths.config_file()
+    config = read_config_file(config_path)
+    config[name] = value
     paths.make_private_dir(config_path.parent)
     temporary = config_path.with_suffix(".toml.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

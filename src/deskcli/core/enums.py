@@ -156,3 +156,20 @@ class EventKind(StrEnum):
     TALK_RESUMED = "talk_resumed"
     APOLOGISED = "apologised"
     """The analyst apologised and empathised (a complaint; seed: Complaints)."""
+
+
+_WORDS = {
+    CallStatus.AWAITING_CONFIRMATION: "awaiting the customer's confirmation",
+    CommitmentKind.NEXT_CONTACT: "next contact",
+    CommitmentKind.CALLBACK: "call-back",
+    CommitmentKind.FOLLOW_UP: "follow-up call",
+    CommitmentOutcome.KEPT_ON_TIME: "kept on time",
+    CommitmentOutcome.KEPT_LATE: "kept late",
+    Channel.FACE_TO_FACE: "face to face",
+    Channel.EMAIL: "e-mail",
+}
+
+
+def status_words(value: str) -> str:
+    """A stored status, kind or outcome in words (``awaiting_confirmation`` → "awaiting the customer's confirmation")."""
+    return _WORDS.get(value, value.replace("_", " "))  # type: ignore[call-overload]

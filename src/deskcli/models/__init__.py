@@ -9,6 +9,7 @@ from deskcli.models.analyst import Analyst, AnalystBase
 from deskcli.models.call import Call, CallAssessment, CallImpact
 from deskcli.models.commitment import Commitment
 from deskcli.models.counter import Counter
+from deskcli.models.draft import CallDraft
 from deskcli.models.customer import Customer, CustomerBase, CustomerCreate, CustomerPhone
 from deskcli.models.enums import (
     OPEN_STATUSES,
@@ -36,6 +37,7 @@ __all__ = [
     "BusinessImpact",
     "Call",
     "CallAssessment",
+    "CallDraft",
     "CallEvent",
     "CallImpact",
     "CallStatus",

@@ -1,15 +1,21 @@
-"""ORM-level guard: call events are append-only.
+"""ORM-level guards: call events are append-only, and no control character is stored.
 
-The migration also installs database triggers on SQLite; this hook catches mistakes
-earlier, with a clearer message, on every dialect.
+The migration also installs database triggers on SQLite for the first; this hook
+catches mistakes earlier, with a clearer message, on every dialect. The second is
+the one place every write passes through: whatever a screen, a paste or an import
+hands to a service, text columns and JSON payloads are cleaned as they are flushed
+(:func:`deskcli.core.text.clean_text`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import JSON, String, event
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
+from deskcli.core.text import clean_json, clean_text
 from deskcli.models.event import CallEvent
 
 
@@ -26,3 +32,42 @@ def _refuse(action: str):
 
 event.listen(CallEvent, "before_update", _refuse("update"))
 event.listen(CallEvent, "before_delete", _refuse("delete"))
+
+
+_TEXT_COLUMNS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+"""Per table class: its string columns and its JSON columns (found once)."""
+
+
+def _columns_of(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    found = _TEXT_COLUMNS.get(cls)
+    if found is None:
+        table = getattr(cls, "__table__", None)
+        strings: list[str] = []
+        documents: list[str] = []
+        for column in table.columns if table is not None else ():
+            if isinstance(column.type, String):
+                strings.append(column.key)
+            elif isinstance(column.type, JSON):
+                documents.append(column.key)
+        found = _TEXT_COLUMNS[cls] = (tuple(strings), tuple(documents))
+    return found
+
+
+@event.listens_for(Session, "before_flush")
+def _clean_text_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    for target in (*session.new, *session.dirty):
+        if not isinstance(target, SQLModel):
+            continue
+        strings, documents = _columns_of(type(target))
+        for name in strings:
+            value = getattr(target, name, None)
+            if isinstance(value, str) and not value.isprintable():
+                cleaned = clean_text(value)
+                if cleaned != value:
+                    setattr(target, name, cleaned)
+        for name in documents:
+            value = getattr(target, name, None)
+            if value:
+                cleaned = clean_json(value)
+                if cleaned != value:
+                    setattr(target, name, cleaned)

@@ -7,21 +7,22 @@ time. After acting, the manager must be filled in: the note is required.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, Static
 
-from deskcli.screens.modal import Dialog
 from deskcli.core.timefmt import when
+from deskcli.screens.modal import Dialog
+from deskcli.widgets.choice import Choice, Option
 from deskcli.widgets.safe import safe_text, visible
 
 if TYPE_CHECKING:
-    from deskcli.app import DeskApp
+    from deskcli.models import CallEvent
 
 
 class AbuseScreen(Dialog[None]):
@@ -46,16 +47,17 @@ class AbuseScreen(Dialog[None]):
             yield Static("Say:", classes="section-title")
             yield Static("", id="abuse-line", classes="say-this")
             with Vertical(id="abuse-act", classes="hidden"):
-                with RadioSet(id="ending", compact=True):
-                    yield RadioButton("Transfer to a manager", value=True, id="transfer", compact=True)
-                    yield RadioButton("Disconnect", id="disconnect", compact=True)
+                yield Choice(
+                    [Option("Transfer to a manager", "transfer", "t"), Option("Disconnect", "disconnect", "d")],
+                    value="transfer", id="ending",
+                )
                 yield Label("Manager you filled in")
                 yield Input(id="manager", placeholder="e.g. Priya Shah, help desk manager", compact=True)
                 yield Label("What you told them")
                 yield Input(id="note", placeholder="the situation, what was said, what you did", compact=True)
 
     def on_mount(self) -> None:
-        view = cast("DeskApp", self.app).flow.view
+        view = self.desk.flow.view
         self._warnings = view.call.abuse_warnings if view else 0
         self._show()
         self._load_log()
@@ -74,31 +76,23 @@ class AbuseScreen(Dialog[None]):
             self.query_one("#abuse-line", Static).update(safe_text(f"“{line}”"))
 
     def _ending(self) -> str:
-        pressed = self.query_one("#ending", RadioSet).pressed_button
-        return "disconnect" if pressed is not None and pressed.id == "disconnect" else "transfer"
+        return "disconnect" if self.query_one("#ending", Choice).value == "disconnect" else "transfer"
 
-    @on(RadioSet.Changed, "#ending")
+    @on(Choice.Changed, "#ending")
     def _ending_changed(self) -> None:
         self._show()
 
     @work(thread=True, exclusive=True, group="abuse-log", exit_on_error=False)
     def _load_log(self) -> None:
-        from deskcli.models import EventKind
-        from deskcli.services.lifecycle import events
+        from deskcli.services.actions import abuse
 
-        app = cast("DeskApp", self.app)
-        call_id = app.flow.call_id
-        runtime = self.runtime
+        call_id = self.desk.flow.call_id
         if call_id is None:
             return
-        with runtime.store.read() as session:
-            steps = [
-                e for e in reversed(events.timeline(session, call_id, limit=500))
-                if e.kind in (EventKind.WARNING_GIVEN, EventKind.TRANSFERRED, EventKind.DISCONNECTED)
-            ]
+        steps = abuse.protocol_log(self.runtime.store, call_id)
         self.app.call_from_thread(self._show_log, steps)
 
-    def _show_log(self, steps) -> None:  # noqa: ANN001
+    def _show_log(self, steps: list[CallEvent]) -> None:
         runtime = self.runtime
         zone, now = runtime.settings.zone(), runtime.clock.now()
         text = Text()
@@ -113,34 +107,32 @@ class AbuseScreen(Dialog[None]):
 
     def action_next_step(self) -> None:
         """Log the step just said."""
-        app = cast("DeskApp", self.app)
-        call_id = app.flow.call_id
+        flow = self.desk.flow
+        call_id = flow.call_id
         if call_id is None or self._done:
             return
         if self._warnings < 2:
 
             def warn(runtime):  # noqa: ANN001, ANN202
-                from deskcli.services.lifecycle import abuse
+                from deskcli.services.actions import abuse
 
-                with runtime.store.write() as session:
-                    return abuse.give_warning(session, call_id, runtime.actor(), policy=runtime.policies.abuse).abuse_warnings
+                return abuse.give_warning(runtime.store, runtime.actor(), call_id, policy=runtime.policies.abuse)
 
-            app.flow.write(warn, self._warned)
+            flow.submit(warn, self._warned)
             return
         ending = self._ending()
         manager = self.query_one("#manager", Input).value
         note = self.query_one("#note", Input).value
 
         def act(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import abuse
+            from deskcli.services.actions import abuse
 
-            with runtime.store.write() as session:
-                abuse.end_abusive_call(
-                    session, call_id, abuse.Ending(ending), runtime.actor(),
-                    policy=runtime.policies.abuse, manager=manager, note=note,
-                )
+            abuse.end_abusive_call(
+                runtime.store, runtime.actor(), call_id, abuse.Ending(ending),
+                policy=runtime.policies.abuse, manager=manager, note=note,
+            )
 
-        app.flow.write(act, lambda _r: self._ended(ending, manager))
+        flow.submit(act, lambda _r: self._ended(ending, manager))
 
     def _warned(self, count: int) -> None:
         self._warnings = count

@@ -1,23 +1,23 @@
-"""What every deskcli screen shares: access to the runtime and one place for worker errors."""
+"""What every deskcli screen shares: the console it runs in, the notice line, and one
+place for worker errors."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from textual import events
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from deskcli.core.errors import DeskError
+from deskcli.ui.messages import NoticesChanged, RuntimeReady
+from deskcli.widgets.notice_line import NoticeLine
 
 if TYPE_CHECKING:
-    from deskcli.app import DeskApp
     from deskcli.runtime import Runtime
+    from deskcli.ui.protocol import Console
 
-
-class RuntimeReady(Message):
-    """Posted to each screen once settings and the database are open."""
+__all__ = ["DeskScreen", "RuntimeReady"]
 
 
 class DeskScreen(Screen[None]):
@@ -27,9 +27,9 @@ class DeskScreen(Screen[None]):
     """The app's CSS generation this screen's widgets were last styled for."""
 
     @property
-    def desk(self) -> DeskApp:
-        """The app, typed."""
-        return cast("DeskApp", self.app)
+    def desk(self) -> Console:
+        """The console this screen runs in."""
+        return cast("Console", self.app)
 
     @property
     def runtime(self) -> Runtime | None:
@@ -46,6 +46,7 @@ class DeskScreen(Screen[None]):
         if generation is not None and self._styled_for_css == generation:
             event.refresh_styles = False
         self._styled_for_css = generation
+        self.show_notices()
 
     def on_mount(self) -> None:
         # The data layer may already be open (a screen pushed later): start loading now.
@@ -58,13 +59,29 @@ class DeskScreen(Screen[None]):
     def runtime_ready(self) -> None:
         """Override: start the workers that load this screen's data."""
 
+    def on_notices_changed(self, _message: NoticesChanged) -> None:
+        self.show_notices()
+
+    def show_notices(self) -> None:
+        """The newest current message on this screen's notice line."""
+        lines = self.query(NoticeLine)
+        if not lines:
+            return
+        current = self.desk.notices.current()
+        line = lines.first()
+        if not current:
+            line.clear()
+            return
+        newest = current[-1]
+        line.show(newest.severity, newest.title, newest.message, len(current) - 1)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Turn a failed worker into a message the analyst can act on."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
         if isinstance(error, DeskError):
-            self.notify(str(error), title="Not done", severity="warning", markup=False, timeout=8)
+            self.desk.report_error(error)
         else:
             self.notify(
                 f"{type(error).__name__}: {error}. Nothing typed was lost; try again.",

@@ -1,32 +1,54 @@
 """Stage 4, close: only with the customer's agreement.
 
-The analyst asks explicitly whether the customer agrees the call can be closed.
-Without that agreement the call stays open as "awaiting customer confirmation".
-Satisfaction is captured (1-5 and a comment), the resolution summary is required,
-and for a valid complaint, what will prevent a repeat. The relationship follow-up
-call is scheduled here (default from policy, editable).
+The analyst asks the caller how satisfied they are (a digit, 1-5) and whether they
+agree the call can be closed: ``y`` records their yes and closes the call, ``n``
+keeps it open awaiting their confirmation. Nothing is pre-answered: every call
+starts with both questions open. The resolution summary is required, and for a
+valid complaint, what will prevent a repeat. The relationship follow-up call is
+booked with the close (default from policy, editable).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from deskcli.core.enums import CallStatus, Stage
-from deskcli.screens.stage import CALL_KEYS, StageScreen
+from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
+from deskcli.widgets.choice import Choice
+from deskcli.widgets.choice import Option as ChoiceOption
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text
+from deskcli.widgets.tick import Tick
 from deskcli.widgets.time_field import TimeField
 
 if TYPE_CHECKING:
     from deskcli.services.lifecycle.callview import CallView
     from deskcli.services.timekeeping.timeparse import ParsedTime
 
-SATISFACTION = ("1", "2", "3", "4", "5")
+SATISFACTION = [ChoiceOption(str(score), score) for score in range(1, 6)]
+AGREEMENT = [
+    ChoiceOption("Yes, they agree: close it", True, "y"),
+    ChoiceOption("No, or not yet: keep it open awaiting their confirmation", False, "n"),
+]
+
+
+@dataclass
+class CloseForm:
+    """This call's state of the close (made afresh for every call)."""
+
+    call_id: int | None = None
+    summary_loaded: str = ""
+    """The resolution as last put in the summary from the record."""
+    sending: bool = False
+    """The answer is being recorded (a second key must not record it twice)."""
 
 
 class CloseScreen(StageScreen):
@@ -34,25 +56,22 @@ class CloseScreen(StageScreen):
 
     STAGE = Stage.CLOSE
 
-    BINDINGS = [Binding("ctrl+s", "close_call", "Close call", id="close.close", priority=True), *CALL_KEYS]
+    BINDINGS = [Binding("ctrl+s", "close_call", "Record answer", id="close.close", priority=True,
+                        tooltip="Record the customer's answer: close the call if they agree"), *CALL_KEYS]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._call_id: int | None = None
-        self._summary_loaded = ""
+    form: CloseForm
+
+    def new_form(self) -> CloseForm:
+        return CloseForm()
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="close-body"):
+        with FormScroll(id="close-body"):
             yield PromptPanel(id="close-prompts")
             yield Static("", id="close-status", classes="error")
-            yield Label("Does the customer agree the call can be closed? (ask them)")
-            with RadioSet(id="agreement", compact=True):
-                yield RadioButton("Yes, they agree it can be closed", id="agreed", compact=True)
-                yield RadioButton("No, or not yet: keep it open awaiting their confirmation", id="declined", compact=True)
-            yield Label("Satisfaction, as the caller says it (1 very poor - 5 very good)")
-            with RadioSet(id="satisfaction", classes="horizontal", compact=True):
-                for index, label in enumerate(SATISFACTION, start=1):
-                    yield RadioButton(label, id=f"sat-{index}", compact=True)
+            yield Label("Satisfaction, as the caller says it (type 1 very poor - 5 very good)")
+            yield Choice(SATISFACTION, id="satisfaction")
+            yield Label("Does the customer agree the call can be closed? Ask them: y yes (closes it), n not yet")
+            yield Choice(AGREEMENT, id="agreement")
             with Horizontal(classes="field"):
                 yield Label("Comment", classes="field-label")
                 yield Input(id="comment", compact=True, placeholder="in the caller's words")
@@ -61,7 +80,7 @@ class CloseScreen(StageScreen):
             with Vertical(id="prevention-row", classes="hidden"):
                 yield Label("Valid complaint: what will stop this happening again (required)")
                 yield TextArea(id="prevention", compact=True, classes="short")
-            yield Checkbox("Schedule the follow-up call", value=True, id="follow-up", compact=True)
+            yield Tick("Book the follow-up call", value=True, id="follow-up", compact=True)
             yield TimeField(self._parse, id="follow-up-at")
 
     def _parse(self, text: str) -> ParsedTime:
@@ -71,18 +90,10 @@ class CloseScreen(StageScreen):
         assert runtime is not None
         return parse_when(text, runtime.clock.now(), runtime.settings.zone())
 
-    def reset_for_new_call(self) -> None:
-        self._call_id = None
-        self.query_one("#agreement", RadioSet).can_focus = True
-        for radio_set in ("#agreement", "#satisfaction"):
-            for button in self.query_one(radio_set, RadioSet).query(RadioButton):
-                button.value = False
-        self.query_one("#comment", Input).value = ""
-        self._summary_loaded = ""
-        self.query_one("#summary", TextArea).load_text("")
-        self.query_one("#prevention", TextArea).load_text("")
-        self.query_one("#close-status", Static).update("")
-        self.query_one("#follow-up", Checkbox).value = True
+    def arrival_field(self) -> Widget | None:
+        if self.query_one("#satisfaction", Choice).value is None:
+            return self.query_one("#satisfaction", Choice)
+        return self.query_one("#agreement", Choice)
 
     def load_call(self, view: CallView | None) -> None:
         if view is None:
@@ -91,21 +102,24 @@ class CloseScreen(StageScreen):
         runtime = self.runtime
         assert runtime is not None
         summary = self.query_one("#summary", TextArea)
-        if self._call_id == call.id and summary.text == self._summary_loaded and call.resolution != self._summary_loaded:
+        if self.form.call_id == call.id and summary.text == self.form.summary_loaded and call.resolution != self.form.summary_loaded:
             # The resolution changed on record and the analyst has not edited the summary here.
-            self._summary_loaded = call.resolution
+            self.form.summary_loaded = call.resolution
             summary.load_text(call.resolution)
-        if self._call_id != call.id:
-            self._call_id = call.id
-            self._summary_loaded = call.resolution
-            summary.load_text(call.resolution)
-            self.query_one("#prevention", TextArea).load_text(call.prevention_note)
+        if self.form.call_id != call.id:
+            self.form.call_id = call.id
+            drafts = self.flow.drafts
+            self.form.summary_loaded = drafts.get("close_summary", call.resolution)
+            summary.load_text(self.form.summary_loaded)
+            self.query_one("#prevention", TextArea).load_text(drafts.get("prevention", call.prevention_note))
+            comment = self.query_one("#comment", Input)
+            with comment.prevent(Input.Changed):
+                comment.value = drafts.get("close_comment", "")
             from deskcli.services.lifecycle.followup import default_follow_up
 
             due = default_follow_up(runtime.clock.now(), runtime.settings.zone(), runtime.policies.call_handling.follow_up)
             local = due.astimezone(runtime.settings.zone())
-            self.query_one("#follow-up-at", TimeField).value = f"{local:%Y-%m-%d %H:%M}"
-            self.query_one("#agreement", RadioSet).focus()
+            self.query_one("#follow-up-at", TimeField).value = drafts.get("follow_up_at", f"{local:%Y-%m-%d %H:%M}")
         self.query_one("#prevention-row").set_class(not (call.is_complaint and call.complaint_valid), "hidden")
         from deskcli.services.rules import prompts
 
@@ -118,68 +132,103 @@ class CloseScreen(StageScreen):
         elif call.status == CallStatus.AWAITING_CONFIRMATION:
             status.update(safe_text("Awaiting the customer's confirmation: the call stays open."))
 
-    def _satisfaction(self) -> int | None:
-        pressed = self.query_one("#satisfaction", RadioSet).pressed_button
-        return int(pressed.id.removeprefix("sat-")) if pressed is not None and pressed.id else None
+    # --- answers -----------------------------------------------------------------------
+
+    @on(Choice.Changed, "#satisfaction")
+    def _rated(self, event: Choice.Changed) -> None:
+        if event.value is not None:
+            self.query_one("#agreement", Choice).focus()
+
+    @on(Choice.Changed, "#agreement")
+    def _answered(self, event: Choice.Changed) -> None:
+        # The customer's answer is the action: their yes closes the call, their no keeps it open.
+        if event.value is not None:
+            self.action_close_call()
+
+    def on_key(self, event: Any) -> None:
+        """y / n answer the agreement question from any field that does not take text."""
+        char = (event.character or "").lower()
+        if char in ("y", "n") and not isinstance(self.focused, Input | TextArea):
+            agreement = self.query_one("#agreement", Choice)
+            if agreement is not self.focused:
+                event.stop()
+                agreement.focus()
+                agreement.value = char == "y"
+                self.action_close_call()
+                return
+        super().on_key(event)
+
+    @on(Choice.Submitted, "#satisfaction")
+    def _satisfaction_done(self) -> None:
+        self.query_one("#agreement", Choice).focus()
+
+    @on(Input.Changed, "#comment")
+    def _comment_typed(self, event: Input.Changed) -> None:
+        self.keep_draft("close_comment", event.value)
+
+    @on(TextArea.Changed, "#summary, #prevention")
+    def _area_typed(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        if event.text_area.id == "summary":
+            if text != self.form.summary_loaded:
+                self.keep_draft("close_summary", text)
+        elif self.form.call_id is not None:
+            self.keep_draft("prevention", text)
+
+    # --- recording the answer ----------------------------------------------------------
 
     def action_close_call(self) -> None:
         """Record the customer's answer; close the call if they agree."""
         call_id = self._need_call()
-        if call_id is None:
+        if call_id is None or self.form.sending:
             return
-        pressed = self.query_one("#agreement", RadioSet).pressed_button
+        agreement = self.query_one("#agreement", Choice)
         status = self.query_one("#close-status", Static)
-        if pressed is None:
-            status.update("Ask the customer first: do they agree the call can be closed?")
-            self.query_one("#agreement", RadioSet).focus()
+        if agreement.value is None:
+            status.update("Ask the customer first: do they agree the call can be closed? (y / n)")
+            agreement.focus()
             return
-        agreed = pressed.id == "agreed"
+        from deskcli.services.actions.close import CloseRequest
+
         follow_up = None
-        if self.query_one("#follow-up", Checkbox).value:
+        if agreement.value is True and self.query_one("#follow-up", Checkbox).value:
             parsed = self.query_one("#follow-up-at", TimeField).result
             if parsed is None or not parsed.ok:
                 status.update(safe_text(f"Follow-up call: {parsed.error if parsed else 'say when'}"))
+                self.query_one("#follow-up-at", TimeField).input.focus()
                 return
             follow_up = parsed.when
-        summary = self.query_one("#summary", TextArea).text
-        prevention = self.query_one("#prevention", TextArea).text
-        satisfaction = self._satisfaction()
-        comment = self.query_one("#comment", Input).value
+        request = CloseRequest(
+            agreed=bool(agreement.value),
+            summary=self.query_one("#summary", TextArea).text,
+            prevention=self.query_one("#prevention", TextArea).text,
+            satisfaction=self.query_one("#satisfaction", Choice).value,  # type: ignore[arg-type]
+            comment=self.query_one("#comment", Input).value,
+            follow_up_at=follow_up,
+        )
+        self.form.sending = True
+        self.desk.saver.flush()
 
-        def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.models import CommitmentKind
-            from deskcli.services.lifecycle import calls, commitments
+        def job(runtime: Any) -> bool:
+            from deskcli.services.actions import close
 
-            actor = runtime.actor()
-            with runtime.store.write() as session:
-                if not agreed:
-                    calls.record_agreement(session, call_id, actor, agreed=False, note=comment)
-                    return "declined"
-                calls.record_agreement(session, call_id, actor, agreed=True)
-                calls.close_call(
-                    session, call_id, actor,
-                    resolution=summary, satisfaction=satisfaction, comment=comment, prevention_note=prevention,
-                )
-                if follow_up is not None:
-                    commitments.make_commitment(
-                        session, call_id, CommitmentKind.FOLLOW_UP, follow_up, actor,
-                        description="Relationship follow-up call: check all is still well",
-                    )
-                return "closed"
+            return close.close_call(runtime.store, runtime.actor(), call_id, request)
 
-        def done(outcome: str) -> None:
-            if outcome == "declined":
+        def done(closed: bool) -> None:
+            self.form.sending = False
+            if not closed:
                 status.update("Kept open, awaiting the customer's confirmation.")
                 self.notify("The call stays open: awaiting the customer's confirmation.", timeout=5)
                 self.flow.refresh()
             else:
-                self.notify("Call closed with the customer's agreement." + (" Follow-up call scheduled." if follow_up else ""), timeout=5)
+                self.notify("Call closed with the customer's agreement." + (" Follow-up call booked." if follow_up else ""), timeout=5)
                 self.flow.go(Stage.FOLLOW_UP)
 
         def refused(error: BaseException) -> None:
+            self.form.sending = False
             status.update(safe_text(self.flow.describe_error(error)))
+            with agreement.prevent(Choice.Changed):
+                agreement.value = None  # asked again once what is missing is there
             self.desk.report_error(error)
 
-        runtime = self.runtime
-        assert runtime is not None
-        self.desk.writer.submit(lambda: job(runtime), done, refused)
+        self.flow.submit(job, done, refused)

@@ -7,16 +7,17 @@ reason. Lists are paged in SQL.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from deskcli.core.enums import Stage
+from deskcli.core.enums import Stage, status_words
 from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.core.timefmt import relative, when
 from deskcli.widgets.safe import safe_text
@@ -38,6 +39,7 @@ class FollowUpScreen(StageScreen):
         Binding("k", "settle(True)", "Kept", id="follow_up.kept"),
         Binding("m", "settle(False)", "Missed", id="follow_up.missed"),
         Binding("s", "reschedule", "Reschedule", id="follow_up.reschedule"),
+        Binding("n", "new_call", "New call", id="follow_up.new_call", tooltip="The phone rings again: the greeting for the next caller"),
         Binding("enter", "open_call", "Open call", id="follow_up.open", show=False),
         Binding("]", "page(1)", "Next page", id="follow_up.next_page", show=False),
         Binding("[", "page(-1)", "Previous page", id="follow_up.previous_page", show=False),
@@ -52,11 +54,13 @@ class FollowUpScreen(StageScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="follow-up-body"):
             yield Static("", id="follow-up-status")
-            yield DataTable(id="all-promises", cursor_type="row", zebra_stripes=True)
+            table: DataTable[Any] = DataTable(id="all-promises", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Due", "", "Call", "Customer", "Kind", "Promise")
+            yield table
             yield Static("k kept · m missed · s reschedule (with a reason) · enter open the call · [ ] pages", classes="dialog-help")
 
-    def on_mount(self) -> None:
-        self.query_one("#all-promises", DataTable).add_columns("Due", "", "Call", "Customer", "Kind", "Promise")
+    def arrival_field(self) -> Widget | None:
+        return self.query_one("#all-promises", DataTable)
 
     def load_call(self, view: CallView | None) -> None:
         self._load()
@@ -66,14 +70,13 @@ class FollowUpScreen(StageScreen):
 
     @work(thread=True, exclusive=True, group="promises", exit_on_error=False)
     def _load(self) -> None:
-        from deskcli.services.desk import queue
+        from deskcli.services.actions import follow_up
 
         runtime = self.runtime
         if runtime is None or runtime.analyst is None:
             return
         now = runtime.clock.now()
-        with runtime.store.read() as session:
-            rows = queue.pending_promises(session, runtime.analyst.id, now=now, limit=PAGE, offset=self._page * PAGE)
+        rows = follow_up.promises_page(runtime.store, runtime.analyst.id, now=now, limit=PAGE, offset=self._page * PAGE)
         self.app.call_from_thread(self._show, rows, now)
 
     def _show(self, rows: list[PromiseRow], now) -> None:  # noqa: ANN001
@@ -91,7 +94,7 @@ class FollowUpScreen(StageScreen):
                     Text("OVERDUE", style="bold reverse") if row.overdue else Text(relative(row.due_at, now)),
                     safe_text(row.reference, style="bold" if row.call_id == current else ""),
                     safe_text(row.customer),
-                    safe_text(row.kind.replace("_", " ")),
+                    safe_text(status_words(row.kind)),
                     safe_text(row.description),
                 ),
             )
@@ -117,17 +120,16 @@ class FollowUpScreen(StageScreen):
             return
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import commitments
+            from deskcli.services.actions import follow_up
 
-            with runtime.store.write() as session:
-                return commitments.settle(session, row.id, runtime.actor(), kept=kept).outcome
+            return follow_up.settle(runtime.store, runtime.actor(), row.id, kept=kept)
 
         def done(outcome: str) -> None:
-            self.notify(f"{row.reference}: {outcome.replace('_', ' ')}.", markup=False, timeout=3)
+            self.notify(f"{row.reference}: {status_words(outcome)}.", markup=False, timeout=3)
             self._load()
             self.desk.check_promises()
 
-        self.flow.write(job, done)
+        self.flow.submit(job, done)
 
     def action_reschedule(self) -> None:
         """Move the highlighted promise to a new time, with a reason."""
@@ -141,21 +143,26 @@ class FollowUpScreen(StageScreen):
     def _rescheduled(self, row: PromiseRow, result) -> None:  # noqa: ANN001
         if result is None:
             return
-        new_due, reason = result
-
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import commitments
+            from deskcli.services.actions import follow_up
 
-            with runtime.store.write() as session:
-                commitments.reschedule(session, row.id, new_due, runtime.actor(), reason=reason)
+            follow_up.reschedule(runtime.store, runtime.actor(), row.id, result.due_at, reason=result.reason)
 
-        self.flow.write(job, lambda _r: (self._load(), self.desk.check_promises()))
+        self.flow.submit(job, lambda _r: (self._load(), self.desk.check_promises()))
 
     def action_open_call(self) -> None:
         """Open the call the highlighted promise belongs to."""
         row = self._selected()
         if row is not None and row.call_id != self.flow.call_id:
             self.flow.open_call(row.call_id)
+
+    def action_new_call(self) -> None:
+        """The next caller, straight from here once this call is closed (or there is none)."""
+        view = self.flow.view
+        if view is not None and view.call.status != "closed" and view.call.talk_ended_at is None:
+            self.notify("This call is still in conversation: hang up first (ctrl+g).", severity="warning")
+            return
+        self.flow.start_new_call()
 
     def action_page(self, step: int) -> None:
         """Next or previous page of promises."""

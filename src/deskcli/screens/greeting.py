@@ -2,29 +2,35 @@
 create the call with its reference number, and acknowledge it.
 
 Lookup runs on every keystroke in a thread worker (typing is never blocked); the
-caller's card (flags, previous and open calls, promises owed) shows on the
-highlighted match *before* the analyst speaks.
+caller's card (flags, open calls, promises owed, previous calls) shows on the
+highlighted match *before* the analyst speaks. The cursor stays in the lookup:
+up and down move the highlight, Enter takes the highlighted caller, and Enter with
+no match opens the new-customer form with what was typed.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from deskcli.core.enums import AckMethod, Stage
+from deskcli.core.enums import Stage
 from deskcli.screens.stage import CALL_KEYS, StageScreen
-from deskcli.core.timefmt import when
-from deskcli.widgets.safe import safe_text, visible
+from deskcli.widgets.caller_card import CallerCard
+from deskcli.widgets.safe import visible
+from deskcli.widgets.tick import Tick
 
 if TYPE_CHECKING:
+    from deskcli.services.actions.greeting import TakenCall
     from deskcli.services.lifecycle.callview import CallView, CustomerCard
     from deskcli.services.lookup.customers import CustomerMatch
 
@@ -39,6 +45,30 @@ NEW_CUSTOMER_FIELDS = (
 )
 
 
+@dataclass
+class GreetingForm:
+    """This call's state of the greeting (made afresh for every call)."""
+
+    mode: str = "lookup"
+    """``lookup`` (find the caller), ``new`` (add them) or ``identified``."""
+    query: str = ""
+    matches: list[CustomerMatch] = field(default_factory=list)
+    card: CustomerCard | None = None
+    caller_id_customer: int | None = None
+    """The one customer the phone system's number matched, until their card is in."""
+    matches_for: str | None = None
+    """The query the matches were found for."""
+    enter_waiting: bool = False
+    """Enter was pressed before the matches for what is typed came in."""
+    taking: bool = False
+    """The call record is being created (a second Enter must not make another)."""
+    confirm_loaded: bool = False
+    confirmed_here: bool = False
+    """The name was confirmed on this screen, on this call."""
+    acknowledged_here: bool = False
+    """The reference was given on this screen, on this call."""
+
+
 class GreetingScreen(StageScreen):
     """Greeting and identification."""
 
@@ -46,43 +76,40 @@ class GreetingScreen(StageScreen):
 
     _ACK = Binding.Group("Ack: said/e-mail", compact=True)
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="greeting.save", priority=True, tooltip="Add the new customer, or confirm the name"),
+        Binding("ctrl+s", "save", "Save", id="greeting.save", priority=True,
+                tooltip="Add the new customer, or confirm the name (with the reference given, on to the assessment)"),
         Binding("ctrl+n", "new_customer", "New customer", id="greeting.new_customer", priority=True),
         Binding("ctrl+r", "ack_verbal", "Acknowledged verbally", id="greeting.ack_verbal", priority=True, group=_ACK, tooltip="The reference number was given on the phone"),
         Binding("ctrl+l", "ack_email", "Acknowledge by e-mail", id="greeting.ack_email", priority=True, group=_ACK),
         Binding("ctrl+t", "progress_call", "Progress call", id="greeting.progress", priority=True, tooltip="The caller is asking about their open call: log it there and open it"),
-        Binding("down", "to_matches", "Matches", id="greeting.matches", show=False),
         *CALL_KEYS,
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._matches: list[CustomerMatch] = []
-        self._query = ""
-        self._card: CustomerCard | None = None
-        self._caller_id_customer: int | None = None
-        """The one customer the phone system's number matched, until their card is in."""
+    form: GreetingForm
+
+    def new_form(self) -> GreetingForm:
+        return GreetingForm()
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="greeting-body"):
             yield Static("", id="greeting-line", markup=False)
             with Horizontal(id="lookup-row"):
                 yield Label("Caller ")
-                yield Input(placeholder="name, phone, e-mail or organisation", id="lookup", compact=True)
+                yield Input(placeholder="name, phone, e-mail or organisation (↑↓ Enter)", id="lookup", compact=True)
             with Horizontal(id="greeting-panes"):
                 yield OptionList(id="matches")
-                with VerticalScroll(id="card-pane"):
-                    yield Static("", id="card")
+                with VerticalScroll(id="card-pane", can_focus=False):
+                    yield CallerCard("", id="card")
                     yield Static("", id="steps")
             with Vertical(id="new-customer", classes="hidden form"):
-                yield Static("New customer - ctrl+s to add", classes="section-title")
+                yield Static("New customer - Enter for the next field, ctrl+s to add", classes="section-title")
                 for key, label, hint in NEW_CUSTOMER_FIELDS:
                     with Horizontal(classes="field"):
                         yield Label(label, classes="field-label")
                         yield Input(placeholder=hint, id=f"new-{key}", compact=True)
-                yield Checkbox("VIP / executive", id="new-vip", compact=True)
+                yield Tick("VIP / executive", id="new-vip", compact=True)
             with Vertical(id="confirm", classes="hidden form"):
-                yield Static("Confirm the name: ask how to spell it and say it - ctrl+s to confirm", classes="section-title")
+                yield Static("Confirm the name: ask how to spell it and say it - ctrl+s confirms", classes="section-title")
                 with Horizontal(classes="field"):
                     yield Label("Spelling", classes="field-label")
                     yield Input(id="confirm-spelling", compact=True, placeholder="e.g. S-I-O-B-H-A-N")
@@ -92,43 +119,37 @@ class GreetingScreen(StageScreen):
 
     # --- keeping in step with the call --------------------------------------------
 
-    def reset_for_new_call(self) -> None:
-        self._caller_id_customer = None
-        self._matches = []
-        self._query = ""
-        self.query_one("#lookup", Input).value = ""
-        self.query_one("#matches", OptionList).clear_options()
-        self.query_one("#card", Static).update("")
-        self.query_one("#steps", Static).update("")
-        for key, _label, _hint in NEW_CUSTOMER_FIELDS:
-            self.query_one(f"#new-{key}", Input).value = ""
-        self.query_one("#new-vip", Checkbox).value = False
-        self.query_one("#confirm-spelling", Input).value = ""
-        self.query_one("#confirm-pronunciation", Input).value = ""
-        self._set_mode("lookup")
+    def start_call(self) -> None:
         self._show_greeting()
+        self._set_mode("lookup")
         caller_id = self.flow.caller_id
         if caller_id:
             self.query_one("#lookup", Input).value = caller_id
 
+    def arrival_field(self) -> Widget | None:
+        target = {"lookup": "#lookup", "new": "#new-name", "identified": "#confirm-spelling"}[self.form.mode]
+        return self.query_one(target, Input)
+
     def _set_mode(self, mode: str) -> None:
         """``lookup`` (find the caller), ``new`` (add them) or ``identified``."""
+        self.form.mode = mode
         self.query_one("#lookup-row").set_class(mode != "lookup", "hidden")
         self.query_one("#greeting-panes").set_class(mode == "new", "hidden")
         self.query_one("#matches").set_class(mode != "lookup", "hidden")
         self.query_one("#new-customer").set_class(mode != "new", "hidden")
         self.query_one("#confirm").set_class(mode != "identified", "hidden")
-        target = {"lookup": "#lookup", "new": "#new-name", "identified": "#confirm-spelling"}[mode]
-        self.query_one(target, Input).focus()
+        target = self.arrival_field()
+        if target is not None:
+            target.focus()
 
-    def _show_greeting(self) -> None:
+    def _greeting_text(self) -> str:
         runtime = self.runtime
         if runtime is None or runtime.analyst is None:
-            return
+            return ""
         from deskcli.services.lifecycle import greeting
 
         analyst = runtime.analyst
-        line = greeting.render(
+        return greeting.render(
             runtime.policies.greeting,
             self.flow.answered_at or runtime.clock.now(),
             runtime.settings.zone(),
@@ -137,17 +158,22 @@ class GreetingScreen(StageScreen):
             organisation=analyst.organisation,
             template=runtime.settings.greeting_template,
         )
-        self.query_one("#greeting-line", Static).update(safe_text(line))
+
+    def _show_greeting(self) -> None:
+        self.query_one("#greeting-line", Static).update(Text(visible(self._greeting_text())))
 
     def load_call(self, view: CallView | None) -> None:
         if view is None:
             return
         self._show_steps(view)
-        if self.query_one("#confirm").has_class("hidden"):
+        if self.form.mode != "identified":
             self._set_mode("identified")
+        if not self.form.confirm_loaded:
+            self.form.confirm_loaded = True
             customer = view.customer
-            self.query_one("#confirm-spelling", Input).value = customer.name_spelling
-            self.query_one("#confirm-pronunciation", Input).value = customer.pronunciation
+            drafts = self.flow.drafts
+            self.query_one("#confirm-spelling", Input).value = drafts.get("confirm_spelling", customer.name_spelling)
+            self.query_one("#confirm-pronunciation", Input).value = drafts.get("confirm_pronunciation", customer.pronunciation)
         self._load_card(view.customer.id)
 
     def _show_steps(self, view: CallView) -> None:
@@ -169,25 +195,24 @@ class GreetingScreen(StageScreen):
 
     @on(Input.Changed, "#lookup")
     def _lookup_changed(self, event: Input.Changed) -> None:
-        self._query = event.value
+        self.form.query = event.value
         if self.runtime is not None:
             self._lookup(event.value)
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
     def _lookup(self, query: str) -> None:
-        from deskcli.services.lookup import customers
+        from deskcli.services.actions import greeting
 
         runtime = self.runtime
         assert runtime is not None
-        with runtime.store.read() as session:
-            found = customers.lookup(session, query, region=runtime.settings.phone_region, limit=12)
+        found = greeting.find_callers(runtime.store, query, region=runtime.settings.phone_region)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_matches, query, found)
 
     def _show_matches(self, query: str, found: list[CustomerMatch]) -> None:
-        if query != self._query:
+        if query != self.form.query:
             return  # the analyst has typed on since
-        self._matches = found
+        self.form.matches, self.form.matches_for = found, query
         options = self.query_one("#matches", OptionList)
         batch = []
         for match in found:
@@ -208,11 +233,12 @@ class GreetingScreen(StageScreen):
         if found:
             options.highlighted = 0
         elif query.strip():
-            self.query_one("#card", Static).update(
-                safe_text(f"No customer matches {query!r}. ctrl+n adds a new customer.")
-            )
+            self.query_one(CallerCard).show_message(f"No customer matches {query!r}. Enter adds a new customer.")
         if self.flow.caller_id and query == self.flow.caller_id:
             self._caller_id_result(found)
+        elif self.form.enter_waiting:
+            self.form.enter_waiting = False
+            self._lookup_submitted()
 
     def _caller_id_result(self, found: list[CustomerMatch]) -> None:
         """``--caller-id``: one match is the caller; none opens the new-customer form."""
@@ -221,17 +247,28 @@ class GreetingScreen(StageScreen):
         if len(found) == 1:
             # Decided once the card is in: a caller with an open call may be ringing
             # about it (ctrl+t), which must not start a new record behind their back.
-            self._caller_id_customer = found[0].id
+            self.form.caller_id_customer = found[0].id
             self._load_card(found[0].id)
         elif not found:
             self.action_new_customer()
             self.query_one("#new-phone", Input).value = caller_id or ""
             self.query_one("#new-name", Input).focus()
 
-    def action_to_matches(self) -> None:
-        """Move from the lookup field to the list of matches."""
-        if self._matches:
-            self.query_one("#matches", OptionList).focus()
+    def _move_highlight(self, step: int) -> None:
+        options = self.query_one("#matches", OptionList)
+        if not self.form.matches:
+            return
+        current = options.highlighted if options.highlighted is not None else -1
+        options.highlighted = max(0, min(len(self.form.matches) - 1, current + step))
+
+    def on_key(self, event: Any) -> None:
+        """Up and down in the lookup move the highlighted match; the cursor stays in the lookup."""
+        if self.form.mode == "lookup" and self.focused is self.query_one("#lookup", Input) and event.key in ("up", "down"):
+            self._move_highlight(1 if event.key == "down" else -1)
+            event.stop()
+            event.prevent_default()
+            return
+        super().on_key(event)
 
     @on(OptionList.OptionHighlighted, "#matches")
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
@@ -246,32 +283,55 @@ class GreetingScreen(StageScreen):
 
     @on(Input.Submitted, "#lookup")
     def _lookup_submitted(self) -> None:
-        if len(self._matches) == 1:
-            self._choose(self._matches[0].id)
+        options = self.query_one("#matches", OptionList)
+        if self.form.matches_for != self.query_one("#lookup", Input).value:
+            self.form.enter_waiting = True  # taken as soon as the matches for what is typed are in
+            return
+        if self.form.matches:
+            index = options.highlighted if options.highlighted is not None else 0
+            self._choose(self.form.matches[index].id)
+        elif self.form.query.strip():
+            self.action_new_customer()
+
+    @on(Input.Submitted, "#new-customer Input")
+    def _next_new_field(self, event: Input.Submitted) -> None:
+        ids = [f"new-{key}" for key, _label, _hint in NEW_CUSTOMER_FIELDS]
+        position = ids.index(event.input.id or "") if event.input.id in ids else -1
+        if 0 <= position < len(ids) - 1:
+            self.query_one(f"#{ids[position + 1]}", Input).focus()
         else:
-            self.action_to_matches()
+            self._add_customer()
+
+    @on(Input.Submitted, "#confirm-spelling")
+    def _to_pronunciation(self) -> None:
+        self.query_one("#confirm-pronunciation", Input).focus()
+
+    @on(Input.Submitted, "#confirm-pronunciation")
+    def _pronunciation_done(self) -> None:
+        self._confirm_name()
+
+    @on(Input.Changed, "#confirm Input")
+    def _confirm_typed(self, event: Input.Changed) -> None:
+        if self.form.confirm_loaded and event.input.id:
+            self.keep_draft(event.input.id.replace("-", "_"), event.value)
 
     # --- the caller's card ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
     def _load_card(self, customer_id: int) -> None:
-        from deskcli.services.lifecycle import callview
+        from deskcli.services.actions import greeting
 
         runtime = self.runtime
         assert runtime is not None
-        with runtime.store.read() as session:
-            card = callview.customer_card(
-                session, customer_id, now=runtime.clock.now(), exclude_call_id=self.flow.call_id
-            )
+        card = greeting.caller_card(runtime.store, customer_id, now=runtime.clock.now(), exclude_call_id=self.flow.call_id)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_card, card)
 
     def _show_card(self, card: CustomerCard) -> None:
-        self._card = card
-        if self._caller_id_customer == card.customer.id and self.flow.call_id is None:
-            self._caller_id_customer = None
+        self.form.card = card
+        if self.form.caller_id_customer == card.customer.id and self.flow.call_id is None:
+            self.form.caller_id_customer = None
             if card.open_calls:
-                self.query_one("#matches", OptionList).focus()
                 self.notify(
                     f"{card.customer.name} has {len(card.open_calls)} open call(s): ctrl+t if they are ringing "
                     "about it, Enter for a new call.",
@@ -281,80 +341,40 @@ class GreetingScreen(StageScreen):
                 self._choose(card.customer.id)
         runtime = self.runtime
         assert runtime is not None
-        zone, now = runtime.settings.zone(), runtime.clock.now()
-        customer = card.customer
-        text = Text()
-        if customer.is_vip:
-            text.append("★ VIP / EXECUTIVE\n", style="bold reverse")
-        for flag in customer.caution_flags or ():
-            label = "ABUSIVE HISTORY: follow the warning protocol (F9) if it happens again" if flag == "abusive_history" else visible(flag)
-            text.append(f"⚠ {label}\n", style="bold reverse")
-        if card.repeat_caller:
-            text.append("↻ REPEAT CALLER", style="bold")
-            text.append(f" ({card.calls_total} earlier call(s))\n")
-        text.append(visible(customer.name), style="bold")
-        if customer.pronunciation:
-            text.append(f"  say: {visible(customer.pronunciation)}", style="italic")
-        if customer.name_spelling:
-            text.append(f"  spelt: {visible(customer.name_spelling)}")
-        text.append("\n")
-        org = ", ".join(part for part in (customer.department, customer.organisation) if part)
-        if org:
-            text.append(visible(org) + "\n")
-        contact = [*card.phones, *([customer.email] if customer.email else [])]
-        if contact:
-            text.append(visible("  ".join(contact)) + "\n")
-        if card.promises_due:
-            text.append("\nPromises owed to them:\n", style="bold")
-            for promise in card.promises_due:
-                overdue = promise.due_at < now
-                text.append(
-                    f"  {'OVERDUE ' if overdue else ''}{when(promise.due_at, zone, now)} "
-                    f"{visible(promise.description or promise.kind)}\n",
-                    style="bold reverse" if overdue else "",
-                )
-        if card.open_calls:
-            hint = "" if self.flow.call_id else "  (ctrl+t if they are asking about it)"
-            text.append(f"\nOpen calls:{hint}\n", style="bold")
-            for past in card.open_calls:
-                text.append(f"  {past.reference} {when(past.opened_at, zone, now)} {past.status}: {visible(past.summary)}\n")
-        closed = [past for past in card.recent_calls if past not in card.open_calls]
-        if closed:
-            text.append("\nPrevious calls:\n", style="bold")
-            for past in closed:
-                text.append(f"  {past.reference} {when(past.opened_at, zone, now)}: {visible(past.summary)}")
-                if past.resolution:
-                    text.append(f" → {visible(past.resolution)}", style="dim")
-                text.append("\n")
-        if customer.notes:
-            text.append(f"\nNotes: {visible(customer.notes)}\n")
-        self.query_one("#card", Static).update(text)
+        self.query_one(CallerCard).show_card(
+            card, now=runtime.clock.now(), zone=runtime.settings.zone(), in_call=self.flow.call_id is not None
+        )
 
     # --- identifying the caller ---------------------------------------------------------
 
     def _choose(self, customer_id: int) -> None:
         """This is the caller: open the call record (reference number) and log the greeting."""
-        if self.flow.call_id is not None:
+        if self.flow.call_id is not None or self.form.taking:
             return
-        greeting_text = str(self.query_one("#greeting-line", Static).render())
+        self.form.taking = True
+        greeting_text = self._greeting_text()
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls
+            from deskcli.services.actions import greeting
 
-            with runtime.store.write() as session:
-                call = calls.create_call(session, customer_id, runtime.actor(), prefix=runtime.settings.reference_prefix)
-                calls.record_greeting(session, call.id, greeting_text, runtime.actor())
-                return call.id
+            return greeting.take_caller(
+                runtime.store, runtime.actor(), customer_id, greeting=greeting_text, prefix=runtime.settings.reference_prefix
+            )
 
-        self.flow.write(job, self._call_created)
+        self.flow.submit(job, self._call_created, self._not_taken)
 
-    def _call_created(self, call_id: int) -> None:
-        self.flow.set_call(call_id)
-        self.notify("Call logged: give the caller the reference number (ctrl+r when done).", timeout=3)
+    def _not_taken(self, error: BaseException) -> None:
+        self.form.taking = False
+        self.desk.report_error(error)
+
+    def _call_created(self, taken: TakenCall) -> None:
+        self.form.taking = False
+        self.flow.set_call(taken.call_id)
+        self.notify(f"Call {taken.reference} logged: give the caller the reference number (ctrl+r when done).", timeout=4, markup=False)
 
     def action_progress_call(self) -> None:
         """The caller rings about their open call: log the contact on it and open it, in one step."""
-        card = self._card
+        card = self.form.card
         if self.flow.call_id is not None:
             self.notify("This call is already logged; use the queue to open another.", severity="warning")
             return
@@ -362,29 +382,26 @@ class GreetingScreen(StageScreen):
             self.notify("Highlight a caller with an open call first.", severity="warning")
             return
         target = card.open_calls[0]
-        greeting_text = str(self.query_one("#greeting-line", Static).render())
+        greeting_text = self._greeting_text()
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls
+            from deskcli.services.actions import greeting
 
-            with runtime.store.write() as session:
-                calls.log_contact(session, target.id, runtime.actor(), inbound=True, note="progress call from the customer")
-                calls.record_greeting(session, target.id, greeting_text, runtime.actor())
-            return target.id
+            return greeting.progress_call(runtime.store, runtime.actor(), target.id, greeting=greeting_text)
 
         def logged(call_id: int) -> None:
             self.notify(f"Progress call logged on {target.reference}.", markup=False, timeout=3)
-            self.flow.open_call(call_id, Stage.ASSESSMENT, resume_talk=True)
+            self.flow.open_call(call_id, Stage.ASSESSMENT)
 
-        self.flow.write(job, logged)
+        self.flow.submit(job, logged)
 
     def action_new_customer(self) -> None:
         """Add the caller as a new customer, here and now."""
         if self.flow.call_id is not None:
             self.notify("The caller is already identified for this call.", severity="warning")
             return
-        self._set_mode("new")
         typed = self.query_one("#lookup", Input).value.strip()
+        self._set_mode("new")
         if typed:
             from deskcli.config.launch import looks_like_phone
 
@@ -392,20 +409,25 @@ class GreetingScreen(StageScreen):
             self.query_one(target, Input).value = typed
 
     def action_save(self) -> None:
-        """Add the new customer, or confirm the caller's name."""
-        if not self.query_one("#new-customer").has_class("hidden"):
+        """Add the new customer, or confirm the caller's name and go on to the assessment."""
+        if self.form.mode == "new":
             self._add_customer()
         elif self.flow.call_id is not None:
             self._confirm_name()
+        elif self.form.matches:
+            self._lookup_submitted()
 
     def _add_customer(self) -> None:
+        if self.form.taking:
+            return
         values = {key: self.query_one(f"#new-{key}", Input).value for key, _l, _h in NEW_CUSTOMER_FIELDS}
-        vip = self.query_one("#new-vip", Checkbox).value
+        vip = self.query_one("#new-vip", Tick).value
+        greeting_text = self._greeting_text()
+        self.form.taking = True
 
         def job(runtime):  # noqa: ANN001, ANN202
             from deskcli.models import CustomerCreate
-            from deskcli.services.lifecycle import calls
-            from deskcli.services.lookup import customers
+            from deskcli.services.actions import greeting
 
             data = CustomerCreate(
                 name=values["name"],
@@ -417,28 +439,36 @@ class GreetingScreen(StageScreen):
                 is_vip=vip,
                 phones=[values["phone"]] if values["phone"].strip() else [],
             )
-            with runtime.store.write() as session:
-                customer = customers.create_customer(session, data, runtime.actor(), region=runtime.settings.phone_region)
-                return customer.id
+            return greeting.add_new_caller(
+                runtime.store, runtime.actor(), data, region=runtime.settings.phone_region,
+                greeting=greeting_text, prefix=runtime.settings.reference_prefix,
+            )
 
-        self.flow.write(job, self._customer_added)
-
-    def _customer_added(self, customer_id: int) -> None:
-        self._set_mode("lookup")
-        self._choose(customer_id)
+        self.flow.submit(job, self._call_created, self._not_taken)
 
     def _confirm_name(self) -> None:
         call_id = self.flow.call_id
+        if call_id is None:
+            return
         spelling = self.query_one("#confirm-spelling", Input).value
         pronunciation = self.query_one("#confirm-pronunciation", Input).value
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls
+            from deskcli.services.actions import greeting
 
-            with runtime.store.write() as session:
-                calls.confirm_name(session, call_id, runtime.actor(), spelling=spelling, pronunciation=pronunciation)
+            greeting.confirm_name(runtime.store, runtime.actor(), call_id, spelling=spelling, pronunciation=pronunciation)
 
-        self.flow.write(job, lambda _r: (self.notify("Name confirmed. Use it throughout the call.", timeout=2), self.flow.refresh()))
+        def confirmed(_result: object) -> None:
+            self.form.confirmed_here = True
+            self.notify("Name confirmed. Use it throughout the call.", timeout=2)
+            self.flow.refresh(then=self._on_when_greeted)
+
+        self.flow.submit(job, confirmed)
+
+    def _on_when_greeted(self) -> None:
+        """Both greeting steps done here (name confirmed, reference given): on to the assessment."""
+        if self.is_current and self.form.confirmed_here and self.form.acknowledged_here:
+            self.flow.go(Stage.ASSESSMENT)
 
     # --- acknowledgement ---------------------------------------------------------------
 
@@ -449,12 +479,16 @@ class GreetingScreen(StageScreen):
             return
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls
+            from deskcli.services.actions import greeting
 
-            with runtime.store.write() as session:
-                return calls.acknowledge(session, call_id, AckMethod.VERBAL, runtime.actor()).reference
+            return greeting.acknowledge_verbally(runtime.store, runtime.actor(), call_id)
 
-        self.flow.write(job, lambda ref: (self.notify(f"Acknowledged verbally: {ref}.", timeout=2), self.flow.refresh()))
+        def acknowledged(reference: str) -> None:
+            self.form.acknowledged_here = True
+            self.notify(f"Acknowledged verbally: {reference}.", timeout=2, markup=False)
+            self.flow.refresh(then=self._on_when_greeted)
+
+        self.flow.submit(job, acknowledged)
 
     def action_ack_email(self) -> None:
         """E-mail the acknowledgement (reference, summary, next contact)."""

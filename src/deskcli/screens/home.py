@@ -3,8 +3,7 @@ and promises due today, with overdue ones impossible to miss."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Header, Static
 
 from deskcli.widgets.key_bar import KeyBar
+from deskcli.widgets.notice_line import NoticeLine
 
 from deskcli.screens.base import DeskScreen
 from deskcli.widgets.safe import safe_text
@@ -25,26 +25,8 @@ if TYPE_CHECKING:
 
     from textual.widgets import DataTable
 
-    from deskcli.services.desk.queue import CallRow, PromiseRow, RowNotes
-
-PROMISE_PAGE = 50
-"""Promises due today listed on the queue (the counts above the list are of all of them)."""
-
-
-@dataclass(frozen=True)
-class QueueData:
-    """Everything the home screen shows, loaded in one worker."""
-
-    promises: list[PromiseRow]
-    """The first page of promises due by the end of today."""
-    due_today: int
-    """How many promises are due by the end of today, in all."""
-    overdue: int
-    """How many of them are overdue, in all."""
-    mine: list[CallRow]
-    elsewhere: list[CallRow]
-    notes: dict[int, RowNotes]
-    now: datetime
+    from deskcli.services.actions.queue import QueuePage
+    from deskcli.services.desk.queue import RowNotes
 
 
 class HomeScreen(DeskScreen):
@@ -52,7 +34,7 @@ class HomeScreen(DeskScreen):
 
     _promise_calls: dict[int, int] = {}
     _tables_ready = False
-    _pending: QueueData | None = None
+    _pending: QueuePage | None = None
 
     BINDINGS = [
         Binding("n", "new_call", "New call", id="home.new_call", tooltip="Answer: the greeting, with the lookup ready"),
@@ -72,6 +54,7 @@ class HomeScreen(DeskScreen):
             yield Vertical(id="mine-box", classes="table-box")
             yield Static("Calls I perceive-own that someone else is working", classes="section-title")
             yield Vertical(id="elsewhere-box", classes="table-box")
+        yield NoticeLine()
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -146,37 +129,19 @@ class HomeScreen(DeskScreen):
             self._load_queue()
 
     @work(thread=True, exclusive=True, group="home-queue", exit_on_error=False)
-    def _load_queue(self) -> QueueData:
-        from deskcli.services.desk import queue
+    def _load_queue(self) -> QueuePage:
+        from deskcli.services.actions import queue
 
         runtime = self.runtime
         assert runtime is not None and runtime.analyst is not None
-        now = runtime.clock.now()
-        zone = runtime.settings.zone()
-        local_now = now.astimezone(zone)
-        end_of_day = (local_now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        me = runtime.analyst.id
-        with runtime.store.read() as session:
-            mine = queue.my_open_calls(session, me)
-            elsewhere = queue.perceived_elsewhere(session, me)
-            notes = queue.annotate(
-                session, mine + elsewhere, now=now, sla_policy=runtime.policies.sla,
-                close_target_days=runtime.policies.escalation.close_target_days,
-                zone=zone, calendar=runtime.calendar(),
-            )
-            data = QueueData(
-                promises=queue.promises_due(session, me, now=now, until=end_of_day, limit=PROMISE_PAGE),
-                due_today=queue.count_promises_due(session, me, until=end_of_day),
-                overdue=queue.count_promises_due(session, me, until=end_of_day, overdue_at=now),
-                mine=mine,
-                elsewhere=elsewhere,
-                notes=notes,
-                now=now,
-            )
-        self.app.call_from_thread(self._show, data)
-        return data
+        page = queue.queue_page(
+            runtime.store, runtime.analyst.id, now=runtime.clock.now(), zone=runtime.settings.zone(),
+            policies=runtime.policies, calendar=runtime.calendar(),
+        )
+        self.app.call_from_thread(self._show, page)
+        return page
 
-    def _show(self, data: QueueData) -> None:
+    def _show(self, data: QueuePage) -> None:
         if not self._tables_ready:
             self._pending = data  # shown as soon as the tables are mounted
             return
@@ -215,7 +180,7 @@ class HomeScreen(DeskScreen):
                     safe_text(row.reference),
                     Text(when(row.opened_at, zone, data.now)),
                     safe_text(row.customer),
-                    safe_text(row.status.replace("_", " ")),
+                    self._status_cell(row.status, row.id in data.live_call_ids),
                     self._sla_cell(data.notes.get(row.id)),
                     safe_text(row.summary),
                 ),
@@ -236,6 +201,29 @@ class HomeScreen(DeskScreen):
             )
             for row in data.elsewhere
         ])
+        self._focus_a_table()
+
+    def _focus_a_table(self) -> None:
+        """Enter opens the highlighted row at once: the cursor is on a table with rows."""
+        from textual.widgets import DataTable
+
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.row_count:
+            return
+        for name in ("mine", "promises", "elsewhere"):
+            table = self.query_one(f"#{name}", DataTable)
+            if table.row_count:
+                table.focus()
+                return
+
+    @staticmethod
+    def _status_cell(status: str, live: bool) -> Text:
+        """The status in words; a call still in conversation is marked LIVE."""
+        from deskcli.core.enums import status_words
+
+        text = Text("● LIVE ", style="bold reverse") if live else Text()
+        text.append(status_words(status))
+        return text
 
     @staticmethod
     def _contact_cell(note: RowNotes | None, now: datetime, zone: ZoneInfo) -> Text:

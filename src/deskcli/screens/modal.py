@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 if TYPE_CHECKING:
-    from deskcli.app import DeskApp
     from deskcli.runtime import Runtime
+    from deskcli.ui.protocol import Console
     from deskcli.services.timekeeping.timeparse import ParsedTime
 
 R = TypeVar("R")
@@ -24,9 +24,14 @@ class Dialog(ModalScreen[R]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     @property
+    def desk(self) -> Console:
+        """The console this dialog runs in."""
+        return cast("Console", self.app)
+
+    @property
     def runtime(self) -> Runtime:
         """The open runtime (dialogs only open once it exists)."""
-        runtime = cast("DeskApp", self.app).runtime
+        runtime = self.desk.runtime
         assert runtime is not None
         return runtime
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, Static
 
 from deskcli.core.enums import CommitmentKind
 from deskcli.screens.modal import Dialog
+from deskcli.widgets.choice import Choice, Option
 from deskcli.widgets.time_field import TimeField
 
 
-class PromiseScreen(Dialog[tuple[CommitmentKind, datetime, str] | None]):
-    """Returns (kind, due time, description)."""
+@dataclass(frozen=True)
+class PromiseResult:
+    """The promise as the analyst gave it."""
+
+    kind: CommitmentKind
+    due_at: datetime
+    description: str
+
+
+class PromiseScreen(Dialog[PromiseResult | None]):
+    """Returns the promise made, or ``None`` when cancelled."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save promise", id="promise.save", priority=True)]
 
@@ -23,9 +34,11 @@ class PromiseScreen(Dialog[tuple[CommitmentKind, datetime, str] | None]):
         with Vertical(classes="dialog"):
             yield Static("A promise to the caller", classes="dialog-title")
             yield Static("Do not promise what you may not be able to keep.", classes="dialog-help")
-            with RadioSet(id="kind", compact=True):
-                yield RadioButton("Call-back (instead of holding)", value=True, id="callback", compact=True)
-                yield RadioButton("Other promise", id="promise", compact=True)
+            yield Choice(
+                [Option("Call-back (instead of holding)", CommitmentKind.CALLBACK.value, "c"),
+                 Option("Other promise", CommitmentKind.PROMISE.value, "o")],
+                value=CommitmentKind.CALLBACK.value, id="kind",
+            )
             yield Label("When")
             yield TimeField(self.parse_time, placeholder="e.g. 15:05, +30 min, tomorrow 10am", id="due")
             yield Label("What was promised")
@@ -42,7 +55,6 @@ class PromiseScreen(Dialog[tuple[CommitmentKind, datetime, str] | None]):
             reason = field.result.error if field.result else "say when"
             self.notify(f"When: {reason}", severity="warning", markup=False)
             return
-        pressed = self.query_one("#kind", RadioSet).pressed_button
-        kind = CommitmentKind.CALLBACK if pressed is None or pressed.id == "callback" else CommitmentKind.PROMISE
+        kind = CommitmentKind(self.query_one("#kind", Choice).value or CommitmentKind.CALLBACK)
         what = self.query_one("#what", Input).value.strip() or ("Call back" if kind is CommitmentKind.CALLBACK else "Promise")
-        self.dismiss((kind, field.result.when, what))
+        self.dismiss(PromiseResult(kind, field.result.when, what))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -14,8 +15,16 @@ from deskcli.widgets.safe import safe_text
 from deskcli.widgets.time_field import TimeField
 
 
-class RescheduleScreen(Dialog[tuple[datetime, str] | None]):
-    """Returns (new due time, reason)."""
+@dataclass(frozen=True)
+class Rescheduled:
+    """The new time of a promise and why it moves."""
+
+    due_at: datetime
+    reason: str
+
+
+class RescheduleScreen(Dialog[Rescheduled | None]):
+    """Returns the new time and the reason, or ``None`` when cancelled."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Reschedule", id="reschedule.save", priority=True)]
 
@@ -46,4 +55,4 @@ class RescheduleScreen(Dialog[tuple[datetime, str] | None]):
             self.notify("Reason: say why the promise moves.", severity="warning")
             self.query_one("#reason", Input).focus()
         else:
-            self.dismiss((field.result.when, reason))
+            self.dismiss(Rescheduled(field.result.when, reason))

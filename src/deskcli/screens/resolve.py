@@ -2,33 +2,65 @@
 
 Resolve: the resolution and the instructions given to the caller (a used knowledge
 article is linked). Escalate: which triggers hold and why, the route and tier they
-point to, the hand-off composed from the assessment for the analyst to edit, the
-receiver's time-to-fix estimate, and the next-contact time told to the caller
-(its resolved time shown before saving). The services refuse an escalation that
-misses any of it.
+point to (filled in for the analyst, whose own choice then stands), the hand-off
+composed from the assessment for the analyst to edit, the receiver's time-to-fix
+estimate, and the next-contact time told to the caller (its resolved time shown
+before saving). The services refuse an escalation that misses any of it. What is
+typed here is kept as drafts until it is saved, so a crash loses none of it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static, TextArea
 
 from deskcli.core.enums import EscalationType, Stage
-from deskcli.screens.stage import CALL_KEYS, StageScreen
+from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
+from deskcli.widgets.choice import Choice
+from deskcli.widgets.choice import Option as ChoiceOption
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text, visible
+from deskcli.widgets.tick_list import TickItem, TickList
 from deskcli.widgets.time_field import TimeField
 
 if TYPE_CHECKING:
+    from deskcli.services.actions.resolve import Advice
     from deskcli.services.lifecycle.callview import CallView
     from deskcli.services.timekeeping.timeparse import ParsedTime
-    from deskcli.services.rules.triggers import TriggerResult
+
+TYPE_OPTIONS = [ChoiceOption(t.value.title(), t.value) for t in EscalationType]
+DRAFT_AREAS = {"resolution": "#resolution", "instructions": "#instructions", "handoff": "#handoff"}
+DRAFT_INPUTS = {"receiver": "#receiver", "time_to_fix": "#time-to-fix", "callback_preference": "#callback-pref"}
+ESCALATE_ORDER = ("#time-to-fix", "#next-contact", "#callback-pref", "#handoff")
+"""Enter moves along these on the escalate pane, to the next one not yet answered."""
+
+
+@dataclass
+class ResolveForm:
+    """This call's state of resolve-or-escalate (made afresh for every call)."""
+
+    call_id: int | None = None
+    pane: str = "resolve"
+    pane_chosen: bool = False
+    """The analyst picked the pane: it no longer follows the triggers."""
+    route_chosen: bool = False
+    """The analyst picked the route, tier, type or receiver: refreshes no longer re-apply the proposal."""
+    handoff_composed: str = ""
+    """The hand-off last written by deskcli (its change events are not the analyst's)."""
+    handoff_edited: bool = False
+    """The analyst has edited the hand-off: it is theirs, never recomposed."""
+    advice: Advice | None = None
+    ticked: set[str] = field(default_factory=set)
+    loaded: dict[str, str] = field(default_factory=dict)
+    """Text put in each area from the record (its change event is not typing)."""
 
 
 class ResolveScreen(StageScreen):
@@ -37,58 +69,56 @@ class ResolveScreen(StageScreen):
     STAGE = Stage.RESOLVE
 
     BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="resolve.save", priority=True, tooltip="Record the resolution, or escalate"),
         Binding("ctrl+r", "pane('resolve')", "Resolve", id="resolve.resolve_pane", priority=True),
         Binding("ctrl+t", "pane('escalate')", "Escalate", id="resolve.escalate_pane", priority=True),
-        Binding("ctrl+s", "save", "Save", id="resolve.save", priority=True, tooltip="Record the resolution, or escalate"),
         *CALL_KEYS,
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._call_id: int | None = None
-        self._triggers: list[TriggerResult] = []
-        self._handoff_composed = ""
-        self._filling = False
-        self._pane = "resolve"
-        self._pane_chosen = False
-        self._route_chosen = False
-        """The analyst picked the route, tier or receiver: refreshes no longer re-apply the proposal."""
-        self._proposed: tuple[object, object, object] = (None, None, None)
-        """Route, tier and receiver last put in the fields by deskcli (their change events are not the analyst's)."""
+    form: ResolveForm
+
+    def new_form(self) -> ResolveForm:
+        return ResolveForm()
 
     def compose_body(self) -> ComposeResult:
+        runtime = self.runtime
+        routes = [ChoiceOption(route.label, route.key, str(n)) for n, route in enumerate(runtime.policies.escalation.routes, 1)] if runtime else []
         yield Static("", id="panes")
-        with VerticalScroll(id="resolve-body"):
+        with FormScroll(id="resolve-body"):
             with Vertical(id="pane-resolve"):
                 yield Static("", id="article-linked")
                 yield Label("Resolution: what fixed it")
                 yield TextArea(id="resolution", compact=True, classes="short")
                 yield Label("Instructions given to the caller")
                 yield TextArea(id="instructions", compact=True, classes="short")
-                yield Static("ctrl+s records the resolution; then F5 to close with the customer's agreement.", classes="dialog-help")
+                yield Static("ctrl+s records the resolution and goes on to close with the customer's agreement.", classes="dialog-help")
             with Vertical(id="pane-escalate", classes="hidden"):
-                yield Label("Escalation triggers (space to tick what the caller told you)")
-                yield SelectionList[str](id="triggers")
+                yield Label("Escalation triggers (space ticks what the caller told you)")
+                yield TickList(id="triggers")
                 yield Static("", id="proposal")
                 with Horizontal(classes="field-row"):
-                    yield Select([], prompt="Route", id="route", compact=True)
-                    yield Select([], prompt="Tier", id="tier", compact=True)
-                    yield Select([(t.value.title(), t.value) for t in EscalationType], prompt="Type", id="type", compact=True)
+                    yield Label("Route", classes="field-label")
+                    yield Choice(routes, id="route", compact=True)
+                with Horizontal(classes="field-row"):
+                    yield Label("Tier", classes="field-label")
+                    yield Choice([], id="tier", compact=True)
+                    yield Label("Type", classes="short-label")
+                    yield Choice(TYPE_OPTIONS, id="type", compact=True)
                 with Horizontal(classes="field"):
                     yield Label("Receiver", classes="field-label")
                     yield Input(id="receiver", compact=True)
                 yield Static("", id="route-contact", classes="dialog-help")
-                yield Label("Hand-off: pass on as much detail as possible")
-                yield TextArea(id="handoff", compact=True, classes="tall")
                 with Horizontal(classes="field"):
                     yield Label("Time to fix", classes="field-label")
                     yield Input(id="time-to-fix", compact=True, placeholder="the receiver's estimate, e.g. 4 hours")
-                with Horizontal(classes="field"):
-                    yield Label("Call-back pref.", classes="field-label")
-                    yield Input(id="callback-pref", compact=True, placeholder="when the caller prefers a call (e.g. after 2pm)")
                 with Vertical(classes="field-stack"):
                     yield Label("Next contact told to the caller (15:05, tomorrow 10am, +2h)")
                     yield TimeField(self._parse, id="next-contact")
+                with Horizontal(classes="field"):
+                    yield Label("Call-back pref.", classes="field-label")
+                    yield Input(id="callback-pref", compact=True, placeholder="when the caller prefers a call (e.g. after 2pm)")
+                yield Label("Hand-off: pass on as much detail as possible")
+                yield TextArea(id="handoff", compact=True, classes="tall")
                 yield PromptPanel(id="escalate-prompts")
 
     def _parse(self, text: str) -> ParsedTime:
@@ -98,82 +128,81 @@ class ResolveScreen(StageScreen):
         assert runtime is not None
         return parse_when(text, runtime.clock.now(), runtime.settings.zone())
 
-    def runtime_ready(self) -> None:
-        runtime = self.runtime
-        assert runtime is not None
-        self.query_one("#route", Select).set_options([(route.label, route.key) for route in runtime.policies.escalation.routes])
-
     # --- filling ---------------------------------------------------------------------------
 
-    def reset_for_new_call(self) -> None:
-        self._route_chosen = False
-        self._proposed = (None, None, None)
-        self._call_id = None
-        self._handoff_composed = ""
-        self._pane_chosen = False
-        self._filling = True
-        try:
-            for area in ("#resolution", "#instructions", "#handoff"):
-                self.query_one(area, TextArea).load_text("")
-            for field in ("#receiver", "#time-to-fix", "#callback-pref"):
-                self.query_one(field, Input).value = ""
-            self.query_one("#next-contact", TimeField).value = ""
-            self.query_one("#triggers", SelectionList).clear_options()
-            self.query_one("#article-linked", Static).update("")
-        finally:
-            self._filling = False
+    def arrival_field(self) -> Widget | None:
+        if self.form.pane == "resolve":
+            return self.query_one("#resolution", TextArea)
+        return self._next_unanswered(None)
 
     def load_call(self, view: CallView | None) -> None:
         if view is None:
             return
         call = view.call
-        first = self._call_id != call.id
-        self._call_id = call.id
-        self._filling = True
-        try:
-            if first:
-                self.query_one("#resolution", TextArea).load_text(call.resolution)
-                self.query_one("#instructions", TextArea).load_text(call.instructions)
-                self.query_one("#callback-pref", Input).value = call.callback_preference
-            self._show_triggers(view, keep_ticks=not first)
-            self._compose_handoff(view)
-        finally:
-            self._filling = False
+        first = self.form.call_id != call.id
+        if first:
+            self.form.call_id = call.id
+            drafts = self.flow.drafts
+            self._load_area("#resolution", drafts.get("resolution", call.resolution))
+            self._load_area("#instructions", drafts.get("instructions", call.instructions))
+            self._set_input("#callback-pref", drafts.get("callback_preference", call.callback_preference))
+            for name in ("receiver", "time_to_fix"):
+                if name in drafts:
+                    self._set_input(DRAFT_INPUTS[name], drafts[name])
+                    self.form.route_chosen = self.form.route_chosen or name == "receiver"
+            if "next_contact" in drafts:
+                self.query_one("#next-contact", TimeField).value = drafts["next_contact"]
+            if "handoff" in drafts:
+                self._load_area("#handoff", drafts["handoff"])
+                self.form.handoff_edited = True  # the analyst's own text: never recomposed
+        self._show_advice(view)
         article = self.flow.article_id or call.article_id
         self.query_one("#article-linked", Static).update(
             safe_text(f"Known fix used: article {article} (linked when you record the resolution)") if article else ""
         )
-        if not self._pane_chosen:
+        if not self.form.pane_chosen:
             # Follow the triggers until the analyst picks a pane themselves.
-            self._set_pane("escalate" if any(t.holds for t in self._triggers) else "resolve")
+            advice = self.form.advice
+            self._set_pane("escalate" if advice is not None and advice.escalation_suggested else "resolve")
 
-    def _show_triggers(self, view: CallView, *, keep_ticks: bool) -> None:
-        from deskcli.services.rules import prompts, triggers
+    def _load_area(self, selector: str, text: str) -> None:
+        area = self.query_one(selector, TextArea)
+        self.form.loaded[selector] = text
+        if area.text != text:
+            area.load_text(text)
+
+    def _set_input(self, selector: str, text: str) -> None:
+        """Fill an input from code (its change is not the analyst's)."""
+        widget = self.query_one(selector, Input)
+        with widget.prevent(Input.Changed):
+            widget.value = text
+
+    def _show_advice(self, view: CallView) -> None:
+        """The triggers, the proposal and the hand-off, from the call and the ticks."""
+        from deskcli.services.actions import resolve
 
         runtime = self.runtime
         assert runtime is not None
-        selection = self.query_one("#triggers", SelectionList)
-        ticked = set(selection.selected) if keep_ticks else set()
-        facts = view.facts(now=runtime.clock.now(), suggestions_found=self.flow.suggestions_found)
-        self._triggers = triggers.evaluate(facts, runtime.policies.escalation, ticked)
-        selection.clear_options()
-        for result in self._triggers:
+        advice = resolve.advice(
+            view, ticked=self.form.ticked, suggestions_found=self.flow.suggestions_found, now=runtime.clock.now(),
+            policies=runtime.policies, zone=runtime.settings.zone(), calendar=runtime.calendar(),
+        )
+        self.form.advice = advice
+        items = []
+        for result in advice.triggers:
             label = Text(result.label, style="bold" if result.holds else "")
             if result.holds:
                 label.append(f": {visible(result.because)}")
-            selection.add_option((label, result.key, result.holds))
-        situations = {"escalating"} | ({"escalate_suggested"} if any(t.holds for t in self._triggers) else set())
-        # Only the escalation advice here: the general prompts are on the assessment screen.
-        shown = [p for p in prompts.applicable(runtime.policies.prompts, situations) if p.when in situations]
-        self.query_one("#escalate-prompts", PromptPanel).show(shown)
-        self._propose()
+            items.append(TickItem(result.key, label, result.holds))
+        self.query_one("#triggers", TickList).set_items(items)
+        self.query_one("#escalate-prompts", PromptPanel).show(advice.prompts)
+        self._propose(advice)
+        self._compose_handoff(advice)
 
-    def _propose(self) -> None:
-        from deskcli.services.rules import triggers
-
+    def _propose(self, advice: Advice) -> None:
         runtime = self.runtime
         assert runtime is not None
-        proposal = triggers.propose(self._triggers, runtime.policies.escalation)
+        proposal = advice.proposal
         if proposal is None:
             self.query_one("#proposal", Static).update(
                 safe_text("No trigger holds: escalate only if you cannot resolve it (tick what applies).")
@@ -184,12 +213,12 @@ class ResolveScreen(StageScreen):
         self.query_one("#proposal", Static).update(
             safe_text(f"Proposed: {route.label}, tier {proposal.tier} ({proposal.type.value}) - because {proposal.because}")
         )
-        if self._route_chosen:
+        if self.form.route_chosen:
             return  # the analyst's choice stands; the proposal above is only advice now
-        self._proposed = (proposal.route, proposal.tier, None)
-        self.query_one("#route", Select).value = proposal.route
+        # The proposal fills the fields: the field says what the proposal says.
+        self.query_one("#route", Choice).value = proposal.route
         self._fill_tiers(proposal.route, proposal.tier)
-        self.query_one("#type", Select).value = proposal.type.value
+        self.query_one("#type", Choice).value = proposal.type.value
 
     def _fill_tiers(self, route_key: str, tier: int | None = None) -> None:
         runtime = self.runtime
@@ -197,20 +226,17 @@ class ResolveScreen(StageScreen):
         route = runtime.policies.escalation.route(route_key)
         if route is None:
             return
-        tiers = self.query_one("#tier", Select)
-        tiers.set_options([(f"Tier {t.tier}: {t.receiver}", t.tier) for t in route.tiers])
-        chosen = route.tier(tier) if tier is not None else None
-        chosen = chosen or route.tiers[0]
+        tiers = self.query_one("#tier", Choice)
+        tiers.set_options([ChoiceOption(f"{t.tier}: {t.receiver}", t.tier, str(t.tier)) for t in route.tiers])
+        chosen = (route.tier(tier) if tier is not None else None) or route.tiers[0]
         tiers.value = chosen.tier
-        receiver = self.query_one("#receiver", Input)
-        receiver.value = chosen.receiver
-        self._proposed = (self._proposed[0], chosen.tier, chosen.receiver)
+        self._set_input("#receiver", chosen.receiver)
         self._show_contact(route.label, chosen)
         time_to_fix = self.query_one("#time-to-fix", Input)
         if not time_to_fix.value.strip() and chosen.usual_time_to_fix:
             time_to_fix.placeholder = f"ask the receiver; usually {chosen.usual_time_to_fix}"
 
-    def _show_contact(self, route_label: str, tier) -> None:  # noqa: ANN001
+    def _show_contact(self, route_label: str, tier: Any) -> None:
         """How to reach the receiver, and their usual time to fix (from the policy)."""
         parts = [f"{route_label}, tier {tier.tier}"]
         if tier.contact:
@@ -219,68 +245,113 @@ class ResolveScreen(StageScreen):
             parts.append(f"usually fixed in {tier.usual_time_to_fix}: ask them for their estimate")
         self.query_one("#route-contact", Static).update(safe_text(" · ".join(parts)))
 
-    @on(Select.Changed, "#route")
-    def _route_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self._proposed[0]:
-            self._route_chosen = True
-        if event.value is not Select.NULL and not self._filling:
-            self._fill_tiers(str(event.value))
-            runtime = self.runtime
-            route = runtime.policies.escalation.route(str(event.value)) if runtime else None
-            if route is not None:
-                self.query_one("#type", Select).value = route.type.value
-
-    @on(Select.Changed, "#tier")
-    def _tier_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self._proposed[1] and not self._filling:
-            self._route_chosen = True
-        route = self.query_one("#route", Select).value
-        if event.value is not Select.NULL and route is not Select.NULL and not self._filling:
-            runtime = self.runtime
-            found = runtime.policies.escalation.route(str(route)) if runtime else None
-            tier = found.tier(int(event.value)) if found else None  # type: ignore[arg-type]
-            if tier is not None and found is not None:
-                self.query_one("#receiver", Input).value = tier.receiver
-                self._show_contact(found.label, tier)
-
-    @on(Input.Changed, "#receiver")
-    def _receiver_changed(self, event: Input.Changed) -> None:
-        if event.value.strip() and event.value != self._proposed[2] and not self._filling:
-            self._route_chosen = True
-
-    @on(SelectionList.SelectionToggled, "#triggers")
-    def _ticks_changed(self) -> None:
-        """The analyst ticked or unticked a trigger (programmatic changes do not come here)."""
-        view = self.flow.view
-        if self._filling or view is None or not self.is_current:
-            return
-        self._filling = True
-        try:
-            self._show_triggers(view, keep_ticks=True)
-            self._compose_handoff(view)
-        finally:
-            self._filling = False
-
-    def _compose_handoff(self, view: CallView) -> None:
+    def _compose_handoff(self, advice: Advice) -> None:
         """Write the hand-off from the call, unless the analyst has edited it."""
-        from deskcli.services.lifecycle import handoff
-
         area = self.query_one("#handoff", TextArea)
-        if area.text != self._handoff_composed:
+        if self.form.handoff_edited:
             return  # edited by the analyst: theirs now
-        self._handoff_composed = handoff.compose(view, self._triggers)
-        area.load_text(self._handoff_composed)
+        self.form.handoff_composed = advice.handoff
+        if area.text != advice.handoff:
+            area.load_text(advice.handoff)
+
+    # --- the analyst's own choices -------------------------------------------------------------
+
+    @on(Choice.Changed, "#route")
+    def _route_changed(self, event: Choice.Changed) -> None:
+        self.form.route_chosen = True
+        runtime = self.runtime
+        route = runtime.policies.escalation.route(str(event.value)) if runtime and event.value is not None else None
+        if route is not None:
+            self._fill_tiers(route.key)
+            self.query_one("#type", Choice).value = route.type.value
+            self.keep_draft("receiver", self.query_one("#receiver", Input).value)
+
+    @on(Choice.Changed, "#tier")
+    def _tier_changed(self, event: Choice.Changed) -> None:
+        self.form.route_chosen = True
+        runtime = self.runtime
+        route_key = self.query_one("#route", Choice).value
+        found = runtime.policies.escalation.route(str(route_key)) if runtime and route_key is not None else None
+        tier = found.tier(int(event.value)) if found is not None and event.value is not None else None  # type: ignore[arg-type]
+        if tier is not None and found is not None:
+            self._set_input("#receiver", tier.receiver)
+            self._show_contact(found.label, tier)
+            self.keep_draft("receiver", tier.receiver)
+
+    @on(Choice.Changed, "#type")
+    def _type_changed(self) -> None:
+        self.form.route_chosen = True
+
+    @on(TickList.Toggled, "#triggers")
+    def _ticks_changed(self, event: TickList.Toggled) -> None:
+        """The analyst ticked or unticked a trigger (changes from code do not come here)."""
+        if event.ticked:
+            self.form.ticked.add(event.key)
+        else:
+            self.form.ticked.discard(event.key)
+        if self.flow.view is not None:
+            self._show_advice(self.flow.view)
+
+    @on(TextArea.Changed)
+    def _area_typed(self, event: TextArea.Changed) -> None:
+        name = next((n for n, selector in DRAFT_AREAS.items() if selector == f"#{event.text_area.id}"), None)
+        if name is None or self.form.call_id is None:
+            return
+        text = event.text_area.text
+        if text == self.form.loaded.get(f"#{event.text_area.id}"):
+            return  # the text loaded from the record or a draft, not typing
+        self.form.loaded.pop(f"#{event.text_area.id}", None)  # typed: every change counts from now on
+        if name in ("resolution", "instructions"):
+            self.form.pane_chosen = True  # typing a fix is choosing to resolve: the pane stays
+        if name == "handoff":
+            if text == self.form.handoff_composed:
+                return  # composed by deskcli, not typed
+            self.form.handoff_edited = True
+        self.keep_draft(name, text)
+
+    @on(Input.Changed)
+    def _input_typed(self, event: Input.Changed) -> None:
+        if self.form.call_id is None:
+            return
+        if event.input.id == "receiver":
+            self.form.route_chosen = True
+        name = next((n for n, selector in DRAFT_INPUTS.items() if selector == f"#{event.input.id}"), None)
+        if name is None and event.input.parent is self.query_one("#next-contact", TimeField):
+            name = "next_contact"
+        if name is not None:
+            self.keep_draft(name, event.value)
+
+    # --- Enter: the next field that needs an answer ----------------------------------------------
+
+    def _next_unanswered(self, after: str | None) -> Widget:
+        order = list(ESCALATE_ORDER)
+        start = order.index(after) + 1 if after in order else 0
+        for selector in order[start:]:
+            widget = self.query_one(selector)
+            value = widget.value if isinstance(widget, TimeField | Input) else ""
+            if selector == "#handoff" or not str(value).strip():
+                return widget.input if isinstance(widget, TimeField) else widget
+        return self.query_one("#handoff", TextArea)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        selector = "#next-contact" if event.input.parent is self.query_one("#next-contact", TimeField) else f"#{event.input.id}"
+        self._next_unanswered(selector).focus()
 
     # --- actions ---------------------------------------------------------------------------
 
     def action_pane(self, pane: str) -> None:
         """Show the resolve or the escalate pane."""
-        self._pane_chosen = True
+        self.form.pane_chosen = True
         self._set_pane(pane)
-        self.query_one("#resolution" if pane == "resolve" else "#triggers").focus()
+        if pane == "resolve":
+            self.query_one("#resolution", TextArea).focus()
+        else:
+            self._next_unanswered(None).focus()
 
     def _set_pane(self, pane: str) -> None:
-        self._pane = pane
+        changed = pane != self.form.pane
+        self.form.pane = pane
         self.query_one("#pane-resolve").set_class(pane != "resolve", "hidden")
         self.query_one("#pane-escalate").set_class(pane != "escalate", "hidden")
         tabs = Text()
@@ -288,12 +359,20 @@ class ResolveScreen(StageScreen):
             tabs.append(f" {label} ", style="bold reverse" if key == pane else "dim")
             tabs.append("  ")
         self.query_one("#panes", Static).update(tabs)
+        hidden_pane = self.query_one("#pane-resolve" if pane == "escalate" else "#pane-escalate")
+        focused = self.focused
+        lost = focused is None or not self._takes_input(focused) or hidden_pane in focused.ancestors
+        if changed and self.is_current and lost:
+            target = self.arrival_field()
+            if target is not None:
+                target.focus()
 
     def action_save(self) -> None:
         """Record the resolution, or escalate, depending on the pane shown."""
         if self._need_call() is None:
             return
-        if self._pane == "resolve":
+        self.desk.saver.flush()
+        if self.form.pane == "resolve":
             self._resolve()
         else:
             self._escalate()
@@ -305,16 +384,17 @@ class ResolveScreen(StageScreen):
         article_id = self.flow.article_id or (self.flow.view.call.article_id if self.flow.view else None)
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls
+            from deskcli.services.actions import resolve
 
-            with runtime.store.write() as session:
-                calls.resolve(session, call_id, runtime.actor(), resolution=resolution, instructions=instructions, article_id=article_id)
+            resolve.resolve_call(
+                runtime.store, runtime.actor(), call_id, resolution=resolution, instructions=instructions, article_id=article_id
+            )
 
         def done(_result: object) -> None:
             self.notify("Resolution recorded. Now ask the customer if they agree to close.", timeout=4)
             self.flow.refresh(then=lambda: self.flow.go(Stage.CLOSE))
 
-        self.flow.write(job, done)
+        self.flow.submit(job, done)
 
     def _escalate(self) -> None:
         from deskcli.services.lifecycle.escalations import EscalationRequest
@@ -323,29 +403,30 @@ class ResolveScreen(StageScreen):
         next_contact = self.query_one("#next-contact", TimeField).result
         if next_contact is not None and not next_contact.ok:
             self.notify(f"Next contact: {next_contact.error}", severity="warning", markup=False)
+            self.query_one("#next-contact", TimeField).input.focus()
             return
-        route = self.query_one("#route", Select).value
-        tier = self.query_one("#tier", Select).value
-        kind = self.query_one("#type", Select).value
+        route = self.query_one("#route", Choice).value
+        tier = self.query_one("#tier", Choice).value
+        kind = self.query_one("#type", Choice).value
+        advice = self.form.advice
         request = EscalationRequest(
-            route="" if route is Select.NULL else str(route),
+            route="" if route is None else str(route),
             handoff=self.query_one("#handoff", TextArea).text,
             next_contact_at=next_contact.when if next_contact is not None else None,
             receiver=self.query_one("#receiver", Input).value,
-            tier=None if tier is Select.NULL else int(tier),  # type: ignore[arg-type]
-            type=None if kind is Select.NULL else EscalationType(str(kind)),
+            tier=None if tier is None else int(tier),  # type: ignore[call-overload]
+            type=None if kind is None else EscalationType(str(kind)),
             time_to_fix=self.query_one("#time-to-fix", Input).value,
-            triggers=[t.key for t in self._triggers if t.holds],
+            triggers=[t.key for t in advice.triggers if t.holds] if advice else [],
         )
         preference = self.query_one("#callback-pref", Input).value
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls, escalations
+            from deskcli.services.actions import resolve
 
-            with runtime.store.write() as session:
-                calls.set_callback_preference(session, call_id, preference, runtime.actor())
-                escalation = escalations.escalate(session, call_id, request, runtime.actor(), policy=runtime.policies.escalation)
-                return escalation.receiver
+            return resolve.escalate_call(
+                runtime.store, runtime.actor(), call_id, request, callback_preference=preference, policies=runtime.policies
+            ).receiver
 
         def done(receiver: str) -> None:
             self.notify(
@@ -355,4 +436,4 @@ class ResolveScreen(StageScreen):
             )
             self.flow.refresh()
 
-        self.flow.write(job, done)
+        self.flow.submit(job, done)

@@ -1,27 +1,47 @@
 """What the five stage screens share: the call header, the keys that work from any
-stage (stages, hold, abusive caller, call-back, hang up, queue) and keeping in step
-with the call on screen.
+stage (stages, hold, abusive caller, call-back, hang up, queue), a form built
+afresh for every call, and focus where the analyst's words should go.
 
 Call keys are *priority* bindings so they work while the analyst is typing in a
 field; they use F-keys and control keys that text fields leave free.
+
+**A fresh form per call.** The screens are installed once (building one costs
+150-300 ms), but their form - every widget that holds an answer, and the per-call
+state beside them (:attr:`StageScreen.form`) - is composed afresh for each call
+(:class:`StageBody`). Resetting fields by hand had let a radio button, its
+highlight or a list's selection survive into the next call and be saved there as
+an answer nobody gave.
+
+**Focus on arrival.** Every stage puts the cursor in its first field that needs an
+answer when it is shown; a key typed while nothing takes input goes to that field,
+so no typed word is dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from deskcli.widgets.key_bar import KeyBar
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Input, OptionList, SelectionList, TextArea
 
 from deskcli.core.enums import Stage
 from deskcli.screens.base import DeskScreen
+from deskcli.ui.messages import PromisesDueChanged
 from deskcli.widgets.call_header import CallHeader, HeaderData
+from deskcli.widgets.choice import Choice
+from deskcli.widgets.key_bar import KeyBar
+from deskcli.widgets.notice_line import NoticeLine
 
 if TYPE_CHECKING:
-    from deskcli.ui.call_flow import CallFlow
     from deskcli.services.lifecycle.callview import CallView
+    from deskcli.ui.autosave import SaveState
+    from deskcli.ui.call_flow import CallFlow
 
 
 _STAGES = Binding.Group("Stages", compact=True)
@@ -41,6 +61,26 @@ CALL_KEYS: list[Binding] = [
 ]
 """Keys that work on every stage of a call (priority: they work while typing in a field)."""
 
+TAKES_INPUT = (Input, TextArea, Choice, Checkbox, SelectionList, OptionList, DataTable)
+"""Widgets where the analyst's keys mean something (focus never rests elsewhere)."""
+
+
+class FormScroll(VerticalScroll, can_focus=False):
+    """A scrolling form that never takes focus itself (keys typed there would be lost)."""
+
+
+class StageBody(Vertical):
+    """The per-call part of a stage screen, composed afresh for every call."""
+
+    DEFAULT_CSS = "StageBody { height: 1fr; }"
+
+    def __init__(self, compose_body: Callable[[], ComposeResult], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._compose_body = compose_body
+
+    def compose(self) -> ComposeResult:
+        yield from self._compose_body()
+
 
 class StageScreen(DeskScreen):
     """A stage of the call. Subclasses compose :meth:`compose_body` and fill it in :meth:`load_call`."""
@@ -54,23 +94,33 @@ class StageScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._generation = -1
+        self.form: Any = self.new_form()
+        """This call's state of the form (made afresh for each call)."""
+        self._form_generation: int | None = None
+        """The call generation the form belongs to; ``None``: fresh, not yet used."""
+        self._renewing = False
+        self._arrived = False
 
     @property
     def flow(self) -> CallFlow:
         """The call on screen."""
         return self.desk.flow
 
+    def new_form(self) -> Any:
+        """Override: the per-call state of this stage's form (a fresh object)."""
+        return None
+
     def compose(self) -> ComposeResult:
         yield CallHeader(self._now, self._zone, demo=self.desk.options.is_demo, id="call-header")
         panel = self.desk.practice_panel()
         if panel is not None:  # trainer mode: the practice caller beside the call
             yield panel
-        yield from self.compose_body()
+        yield StageBody(self.compose_body, id="stage-body")
+        yield NoticeLine()
         yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
-        """Override: the stage's own widgets."""
+        """Override: the stage's own widgets (composed afresh for every call)."""
         yield from ()
 
     def _now(self):  # noqa: ANN202
@@ -85,25 +135,122 @@ class StageScreen(DeskScreen):
         runtime = self.runtime
         return runtime.settings.zone() if runtime else ZoneInfo("UTC")
 
+    # --- a fresh form for each call ---------------------------------------------------
+
+    def renew_form_soon(self) -> None:
+        """The call ended or another began: rebuild the form now, while nobody is typing here."""
+        if self._form_generation is not None and self.is_mounted and not self._renewing:
+            self._renewing = True
+            self.call_later(self._renew_form)
+
+    async def _renew_form(self) -> None:
+        try:
+            if self._form_generation is None or self._form_generation == self.flow.generation:
+                return
+            await self.query_one(StageBody).recompose()
+            self.form = self.new_form()
+            self._form_generation = None
+        finally:
+            self._renewing = False
+        if self.is_current:
+            self._arrived = True
+            self.sync()  # shown while it was being rebuilt: fill it now
+
     def on_screen_resume(self) -> None:
         # After the refresh: on a screen's first showing, nested containers (tabs) are
         # still mounting their children when it resumes.
+        self._arrived = True
         self.call_after_refresh(self.sync)
 
     def sync(self) -> None:
-        """Bring the screen in step with the call: clear it for a new call, then fill it."""
+        """Bring the screen in step with the call: a fresh form for a new call, then fill it."""
         flow = self.flow
-        if flow.generation != self._generation:
-            self._generation = flow.generation
-            self.reset_for_new_call()
+        if self._form_generation != flow.generation:
+            if self._form_generation is not None:
+                # Used on an earlier call and not rebuilt yet: rebuild (it syncs after).
+                if not self._renewing:
+                    self._renewing = True
+                    self.call_later(self._renew_form)
+                return
+            self._form_generation = flow.generation
+            self.form = self.new_form()
+            self.start_call()
         self._show_header(flow.view)
         self.load_call(flow.view)
+        if self._arrived:
+            self._arrived = False
+            self._focus_on_arrival()
 
-    def reset_for_new_call(self) -> None:
-        """Override: clear every field (a new call is on screen)."""
+    def start_call(self) -> None:
+        """Override: the form is fresh for a new call (show what comes from the flow)."""
 
     def load_call(self, view: CallView | None) -> None:
         """Override: show the call (called on every refresh; do not overwrite what is being typed)."""
+
+    # --- focus where the words go -----------------------------------------------------
+
+    def arrival_field(self) -> Widget | None:
+        """Override: the first field that needs an answer on this stage."""
+        return None
+
+    def _takes_input(self, widget: Widget | None) -> bool:
+        if widget is None or not isinstance(widget, TAKES_INPUT) or not widget.is_mounted:
+            return False
+        if not widget.focusable:
+            return False
+        body = self.query(StageBody)
+        return bool(body) and body.first() in widget.ancestors
+
+    def _focus_on_arrival(self) -> None:
+        if self._takes_input(self.focused):
+            return  # the analyst was typing here: stay
+        target = self.arrival_field()
+        if target is not None and target.focusable:
+            target.focus()
+
+    def typing_field(self) -> Input | TextArea | None:
+        """Where words typed while nothing takes input go: the first visible text field."""
+        for widget in self.query_one(StageBody).query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea) and widget.focusable:
+                return widget
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed while nothing takes input goes to a field, never nowhere."""
+        if self._takes_input(self.focused) or not event.is_printable or event.character is None:
+            return
+        target = self.arrival_field()
+        if isinstance(target, Choice) and target.focusable and any(o.hotkey == event.character.lower() for o in target.options):
+            target.focus()
+            target.post_message(events.Key(event.key, event.character))
+            event.stop()
+            return
+        field = target if isinstance(target, Input | TextArea) and target.focusable else self.typing_field()
+        if field is None:
+            return
+        field.focus()
+        if isinstance(field, Input):
+            field.insert_text_at_cursor(event.character)
+        else:
+            field.insert(event.character)
+        event.stop()
+
+    # --- the header ---------------------------------------------------------------------
+
+    def save_state_changed(self, state: SaveState) -> None:
+        """What was typed on the call was saved, or not (the header says so)."""
+        headers = self.query(CallHeader)
+        if state.call_id != self.flow.call_id or not headers:
+            return  # another call, or not composed yet (it reads the state when it is shown)
+        header = headers.first()
+        if state.saved:
+            header.set_save_state("")
+        elif state.error is not None:
+            header.set_save_state("⚠ NOT SAVED - retrying (what you typed stays here)", alarm=True)
+
+    def on_promises_due_changed(self, message: PromisesDueChanged) -> None:
+        for header in self.query(CallHeader):
+            header.set_promises_due(message.count)
 
     def _show_header(self, view: CallView | None) -> None:
         header = self.query_one(CallHeader)
@@ -129,22 +276,44 @@ class StageScreen(DeskScreen):
         def sla_label(now):  # noqa: ANN001, ANN202
             return view.sla(now, runtime.policies.sla, zone, calendar).label()
 
+        live = call.talk_ended_at is None
         data = HeaderData(
             name=view.customer.name,
             pronunciation=view.customer.pronunciation,
+            spelling=view.customer.name_spelling,
             vip=view.customer.is_vip,
             flags=tuple(view.customer.caution_flags or ()),
             reference=call.reference,
             status=call.status,
             started_at=flow.answered_at or call.opened_at,
-            talk_ended_at=call.talk_ended_at,
+            talk_ended_at=call.talk_ended_at if live or flow.timer_label == "call" else None,
             hold_started_at=call.hold_started_at,
             hold_warnings=hold_warnings,
             working_it=call.actual_owner_label if view.owners_differ else "",
             next_promise_at=pending[0].due_at if pending else None,
             sla=sla_label if call.priority is not None else None,
+            timer_label=flow.timer_label,
         )
         header.show(data, self.STAGE, script.done_stages(view))
+        state = self.desk.save_state(call.id) if call.id is not None else None
+        header.set_save_state("⚠ NOT SAVED - retrying (what you typed stays here)" if state and state.error else "", alarm=bool(state and state.error))
+
+    # --- typing saved as it is typed ---------------------------------------------------------
+
+    def keep_draft(self, field: str, text: str) -> None:
+        """Hand the words typed into ``field`` to the autosaver (kept as a draft of the call)."""
+        call_id = self.flow.call_id
+        if call_id is None:
+            return
+
+        def save(value: object) -> None:
+            from deskcli.services.actions import call
+
+            runtime = self.runtime
+            assert runtime is not None
+            call.save_draft(runtime.store, runtime.actor(), call_id, field, str(value))
+
+        self.desk.saver.offer((call_id, f"draft:{field}"), text, save)
 
     # --- actions available on every stage -------------------------------------------
 
@@ -154,6 +323,7 @@ class StageScreen(DeskScreen):
 
     def action_queue(self) -> None:
         """Back to the queue without ending the call."""
+        self.desk.saver.flush()
         self.flow.leave()
 
     def action_hang_up(self) -> None:
@@ -168,22 +338,15 @@ class StageScreen(DeskScreen):
     def action_hold(self) -> None:
         """Start or stop a hold (every hold is logged)."""
         call_id = self._need_call()
-        view = self.flow.view
-        if call_id is None or view is None:
+        if call_id is None:
             return
-        on_hold = view.call.hold_started_at is not None
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import holds
+            from deskcli.services.actions import call
 
-            policy = runtime.policies.call_handling.hold
-            with runtime.store.write() as session:
-                if on_hold:
-                    holds.end_hold(session, call_id, runtime.actor(), policy=policy)
-                else:
-                    holds.start_hold(session, call_id, runtime.actor(), policy=policy)
+            return call.toggle_hold(runtime.store, runtime.actor(), call_id, policy=runtime.policies.call_handling.hold)
 
-        self.flow.write(job, lambda _r: self.flow.refresh())
+        self.flow.submit(job, lambda _on_hold: self.flow.refresh())
 
     def action_wait_on_customer(self) -> None:
         """Stop the SLA clock while waiting on the customer, or start it again."""
@@ -194,12 +357,11 @@ class StageScreen(DeskScreen):
         if view.waiting_on_customer:
 
             def resume(runtime):  # noqa: ANN001, ANN202
-                from deskcli.services.timekeeping import sla
+                from deskcli.services.actions import call
 
-                with runtime.store.write() as session:
-                    sla.resume(session, call_id, runtime.actor())
+                call.resume_sla(runtime.store, runtime.actor(), call_id)
 
-            self.flow.write(resume, lambda _r: (self.notify("SLA clock running again.", timeout=3), self.flow.refresh()))
+            self.flow.submit(resume, lambda _r: (self.notify("SLA clock running again.", timeout=3), self.flow.refresh()))
             return
         from deskcli.screens.waiting import WaitingScreen
 
@@ -211,12 +373,11 @@ class StageScreen(DeskScreen):
             return
 
         def pause(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.timekeeping import sla
+            from deskcli.services.actions import call
 
-            with runtime.store.write() as session:
-                sla.wait_on_customer(session, call_id, runtime.actor(), reason=reason)
+            call.wait_on_customer(runtime.store, runtime.actor(), call_id, reason=reason)
 
-        self.flow.write(pause, lambda _r: (self.notify("SLA clock stopped: waiting on the customer (F7 to restart).", timeout=4), self.flow.refresh()))
+        self.flow.submit(pause, lambda _r: (self.notify("SLA clock stopped: waiting on the customer (F7 to restart).", timeout=4), self.flow.refresh()))
 
     def action_abuse(self) -> None:
         """Open the abusive-caller protocol."""
@@ -239,15 +400,11 @@ class StageScreen(DeskScreen):
         if result is None or self.flow.call_id is None:
             return
         call_id = self.flow.call_id
-        kind, due, description = result
-        on_hold = self.flow.view is not None and self.flow.view.call.hold_started_at is not None
 
         def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import commitments, holds
+            from deskcli.services.actions import call
 
-            with runtime.store.write() as session:
-                if on_hold:  # a call-back offered instead of more waiting ends the hold
-                    holds.end_hold(session, call_id, runtime.actor(), policy=runtime.policies.call_handling.hold)
-                commitments.make_commitment(session, call_id, kind, due, runtime.actor(), description=description)
+            request = call.PromiseRequest(result.kind, result.due_at, result.description)
+            call.record_promise(runtime.store, runtime.actor(), call_id, request, hold_policy=runtime.policies.call_handling.hold)
 
-        self.flow.write(job, lambda _r: (self.flow.refresh(), self.notify("Promise recorded.", timeout=3)))
+        self.flow.submit(job, lambda _r: (self.flow.refresh(), self.notify("Promise recorded.", timeout=3)))

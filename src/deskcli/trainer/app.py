@@ -56,7 +56,7 @@ class TrainerApp(DeskApp):
         Binding("f12", "score", "Score call", id="trainer.score", priority=True,
                 tooltip="End the practice: the scorecard of this call"),
         Binding("f11", "toggle_presenter", "Presenter", id="trainer.presenter", priority=True,
-                tooltip="The layout for projecting: big clock, stage list, next keys"),
+                tooltip="The layout for projecting: big clock, stage list, next keys (at 80 columns: open or fold the caller panel)"),
     ]
 
     def __init__(self, options: LaunchOptions, *, presenter: bool = False, clock: ManualClock | None = None, **kwargs) -> None:  # noqa: ANN003
@@ -112,7 +112,7 @@ class TrainerApp(DeskApp):
     @work(thread=True, exclusive=True, group="practice", exit_on_error=False)
     def start_practice(self, key: str) -> None:
         """Set the clock and the caller's history up for scenario ``key``, then ring."""
-        from deskcli.services.training import practice_setup
+        from deskcli.services.actions import practice
         from deskcli.services.training.practice import CallerScript, practice_start
         from deskcli.services.training.scenarios import get_scenario
 
@@ -121,16 +121,14 @@ class TrainerApp(DeskApp):
         try:
             scenario = get_scenario(key, runtime.settings.scenario_dir)
             self.clock.set(practice_start(self.clock.now(), scenario.call_time, runtime.calendar()))
-            with runtime.store.write() as session:
-                caller = practice_setup.prepare_practice(
-                    session, scenario, runtime.actor(), policies=runtime.policies,
-                    region=runtime.settings.phone_region, prefix=runtime.settings.reference_prefix,
-                )
+            caller = practice.prepare(
+                runtime.store, runtime.actor(), scenario, policies=runtime.policies,
+                region=runtime.settings.phone_region, prefix=runtime.settings.reference_prefix,
+            )
         except DeskError as error:
             self.call_from_thread(self.report_error, error)
             return
-        practice = Practice(scenario, CallerScript(scenario), self.clock.now(), caller.phone)
-        self.call_from_thread(self._ring, practice)
+        self.call_from_thread(self._ring, Practice(scenario, CallerScript(scenario), self.clock.now(), caller.phone))
 
     def _ring(self, practice: Practice) -> None:
         self.practice = practice
@@ -173,12 +171,11 @@ class TrainerApp(DeskApp):
 
     @work(thread=True, exclusive=True, group="practice-events", exit_on_error=False)
     def _read_new_events(self, call_id: int, after: int) -> None:
-        from deskcli.services.lifecycle.events import events_after
+        from deskcli.services.actions import practice
 
         runtime = self.runtime
         assert runtime is not None
-        with runtime.store.read() as session:
-            events = events_after(session, call_id, after)
+        events = practice.new_events(runtime.store, call_id, after)
         if events:
             self.call_from_thread(self._react, events)
 
@@ -232,9 +229,10 @@ class TrainerApp(DeskApp):
         self.check_promises()
         if self.flow.call_id is not None:
             self.flow.refresh()
-        home = self.screen
-        if hasattr(home, "action_refresh"):
-            home.action_refresh()
+        from deskcli.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_refresh()
         self._redraw_panel()
 
     # --- the scorecard ---------------------------------------------------------------
@@ -256,29 +254,22 @@ class TrainerApp(DeskApp):
             self.notify("Nothing to score yet: identify the caller first.", severity="warning")
             return
         practice.call_id = call_id
-        self.autosaver.flush()
+        self.saver.flush()
         self._score(practice, call_id)
 
     @work(thread=True, exclusive=True, group="practice", exit_on_error=False)
     def _score(self, practice: Practice, call_id: int) -> None:
-        from deskcli.services.training import scorecard
+        from deskcli.services.actions import practice as practice_actions
 
         runtime = self.runtime
         assert runtime is not None
         # Wait for the writes queued before the key (the notes, the last save).
         self.writer.submit(lambda: None).result(10)
-        with runtime.store.write() as session:
-            result = scorecard.score_call(
-                session, call_id, practice.scenario.expected,
-                policies=runtime.policies, zone=runtime.settings.zone(), since=practice.started_at,
-            )
-            card = scorecard.save_scorecard(
-                session, call_id=call_id, scenario_key=practice.scenario.key, scenario_title=practice.scenario.title,
-                trainee=runtime.analyst.name if runtime.analyst else "", analyst_id=runtime.analyst.id if runtime.analyst else None,
-                result=result, scored_at=runtime.clock.now(),
-            )
-            session.refresh(card)
-            session.expunge(card)
+        card = practice_actions.score(
+            runtime.store, call_id, practice.scenario, policies=runtime.policies, zone=runtime.settings.zone(),
+            since=practice.started_at, trainee=runtime.analyst.name if runtime.analyst else "",
+            analyst_id=runtime.analyst.id if runtime.analyst else None, scored_at=runtime.clock.now(),
+        )
         practice.scored = True
         self.call_from_thread(self._show_scorecard, card)
 

@@ -55,7 +55,20 @@ class CallerPanel(Vertical):
     CallerPanel > Digits { display: none; width: auto; }
     CallerPanel.-presenter > Digits { display: block; }
     CallerPanel > Static { height: auto; }
+    /* 80 columns: a strip of three lines above the stage, the panel opened with F11. */
+    CallerPanel.-compact {
+        dock: top;
+        width: 1fr;
+        height: auto;
+        max-height: 4;
+        border-left: none;
+        border-bottom: tall $warning;
+    }
+    CallerPanel.-compact > Digits { display: none; }
     """
+
+    NARROW = 100
+    """Below this many columns the panel is a strip above the stage (F11 opens it)."""
 
     def __init__(self, state: Callable[[], PanelState | None], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -75,15 +88,23 @@ class CallerPanel(Vertical):
         if self.screen.is_current:
             self.update_panel()
 
+    def on_resize(self) -> None:
+        self.update_panel()
+
     def update_panel(self) -> None:
         """Redraw from the practice state (cheap: one Text)."""
         state = self._state()
         if state is None:
             self.query_one("#caller-text", Static).update("No practice call. ctrl+p → Practice caller.")
             return
-        self.set_class(state.presenter, "-presenter")
+        narrow = self.app.size.width < self.NARROW
+        compact = narrow and not state.presenter
+        self.set_class(compact, "-compact")
+        self.set_class(state.presenter and not narrow, "-presenter")
         local = state.now.astimezone(state.zone)
-        if state.presenter:
+        if compact:
+            text = _strip_text(state, local)
+        elif state.presenter and not narrow:
             self.query_one(Digits).update(f"{local:%H:%M}")
             text = _presenter_text(state)
         else:
@@ -135,6 +156,23 @@ def _panel_text(state: PanelState, local: datetime) -> Text:
     for answer in script.answers:
         text.append(f"{visible(answer.ask)}: ", style="bold")
         text.append(f"{visible(answer.say)}\n")
+    return text
+
+
+def _strip_text(state: PanelState, local: datetime) -> Text:
+    """The panel as a strip of three lines (narrow terminals): who, the last line, what next."""
+    script = state.script
+    persona = script.scenario.persona
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("PRACTICE", style="bold reverse")
+    text.append(f" {visible(persona.name)}", style="bold")
+    if persona.pronunciation:
+        text.append(f" (say: {visible(persona.pronunciation)})", style="italic")
+    text.append(f" · {local:%H:%M} · F10 next ({script.lines_left}) · ctrl+k clock · F12 score · F11 open\n")
+    if script.said:
+        text.append(f"\"{visible(script.said[-1].text)}\"\n", style="bold")
+    if script.next_hint:
+        text.append(f"Next: {visible(script.next_hint)}", style="italic")
     return text
 
 

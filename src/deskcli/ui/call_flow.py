@@ -2,8 +2,13 @@
 
 The stage screens are installed once and switched between (a freshly built screen
 costs ~70 ms to its first frame, an installed one ~16 ms). Each new call bumps
-:attr:`CallFlow.generation`, which tells every stage screen to clear its fields.
-Writes go through the app's serial writer; reads run in thread workers.
+:attr:`CallFlow.generation`; every stage screen then builds its form afresh (new
+widgets, new per-call state), so nothing typed, chosen or highlighted on one call
+can show on the next. Forms used on the call that ended are rebuilt at once, while
+the analyst is between calls, so the next call finds them ready.
+
+Every write goes through the app's serial writer, as one use case of
+:mod:`deskcli.services.actions`; reads run in thread workers.
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from deskcli.core.errors import DeskError
 from deskcli.core.enums import Stage
+from deskcli.core.errors import DeskError
 
 if TYPE_CHECKING:
-    from deskcli.app import DeskApp
+    from textual.app import App
+
+    from deskcli.runtime import Runtime
     from deskcli.services.lifecycle.callview import CallView
+    from deskcli.ui.protocol import Console
 
 STAGE_SCREENS: dict[Stage, str] = {
     Stage.GREETING: "greeting",
@@ -27,19 +35,26 @@ STAGE_SCREENS: dict[Stage, str] = {
     Stage.FOLLOW_UP: "follow_up",
 }
 
+Job = Callable[["Runtime"], Any]
+"""A use case to run on the writer thread, given the open runtime."""
+
 
 class CallFlow:
     """State of the call being handled, shared by the stage screens."""
 
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.call_id: int | None = None
         """The call record, once the caller is identified."""
         self.view: CallView | None = None
         """The latest read of the call."""
+        self.drafts: dict[str, str] = {}
+        """The analyst's unsaved drafts on this call, as found when it was opened."""
         self.stage: Stage = Stage.GREETING
         self.answered_at: datetime | None = None
-        """When the analyst answered (the call timer starts here)."""
+        """When the analyst answered, or opened the call (the header's timer starts here)."""
+        self.timer_label = "call"
+        """``call`` while talking to the caller, ``open`` for a call opened from the queue."""
         self.caller_id: str | None = None
         """The number the phone system gave, if any."""
         self.article_id: int | None = None
@@ -47,9 +62,14 @@ class CallFlow:
         self.suggestions_found: bool | None = None
         """Whether knowledge suggestions matched the summary (for the no-solution trigger)."""
         self.generation = 0
-        """Changes with every new call so screens know to clear their fields."""
+        """Changes with every new call so screens know to build their forms afresh."""
         self._view_seq = 0
         self._installed = False
+
+    @property
+    def console(self) -> Console:
+        """The app, as the screens see it."""
+        return self.app  # type: ignore[return-value]
 
     # --- screens ---------------------------------------------------------------
 
@@ -73,6 +93,12 @@ class CallFlow:
             self.app.install_screen(screen, name)
         self._installed = True
 
+    def stage_screens(self) -> list[Any]:
+        """The installed stage screens (empty before the first call)."""
+        if not self._installed:
+            return []
+        return [self.app.get_screen(name) for name in STAGE_SCREENS.values()]
+
     def _show(self, stage: Stage) -> None:
         from deskcli.screens.stage import StageScreen
 
@@ -90,14 +116,15 @@ class CallFlow:
 
     def start_new_call(self, caller_id: str | None = None) -> None:
         """The phone rang: a fresh greeting screen, timer running."""
-        runtime = self.app.runtime
+        runtime = self.console.runtime
         if runtime is None or runtime.analyst is None:
-            self.app.notify("deskcli is still opening the database; try again in a moment.", severity="warning")
+            self.console.notify("deskcli is still opening the database; try again in a moment.", severity="warning")
             return
         self.install()
         self._reset()
         self.caller_id = caller_id
         self.answered_at = runtime.clock.now()
+        self.timer_label = "call"
         self._show(Stage.GREETING)
 
     def open_call(self, call_id: int, stage: Stage | None = None, *, resume_talk: bool = False) -> None:
@@ -105,39 +132,50 @@ class CallFlow:
         self.install()
         self._reset()
         self.call_id = call_id
+        generation = self.generation
 
-        def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls, callview
+        def job(runtime: Runtime) -> Any:
+            from deskcli.services.actions import call
 
-            if resume_talk:
-                with runtime.store.write() as session:
-                    calls.resume_talk(session, call_id, runtime.actor())
-            with runtime.store.read() as session:
-                return callview.load(session, call_id)
+            return call.open_call(runtime.store, runtime.actor(), call_id, resume_talk=resume_talk)
 
-        def opened(view: CallView) -> None:
-            self.view = view
-            self.answered_at = view.call.opened_at
-            self._show(stage or Stage(view.call.stage))
+        def opened(result: Any) -> None:
+            if generation != self.generation:
+                return  # another call was opened or answered meanwhile
+            runtime = self.console.runtime
+            self.view, self.drafts = result.view, result.drafts
+            if result.view.call.talk_ended_at is None:
+                # Still in conversation (resumed after a crash, or a progress call).
+                self.answered_at, self.timer_label = result.view.call.opened_at, "call"
+            else:
+                # Opened from the queue: the timer counts this look at it, from now.
+                self.answered_at, self.timer_label = (runtime.clock.now() if runtime else None), "open"
+            self._show(stage or Stage(result.view.call.stage))
 
-        self.write(job, opened)
+        self.submit(job, opened)
 
     def _reset(self) -> None:
         self.generation += 1
         self.call_id = None
         self.view = None
+        self.drafts = {}
         self.article_id = None
         self.suggestions_found = None
         self.caller_id = None
+        for screen in self.stage_screens():
+            screen.renew_form_soon()
 
     # --- reading and writing ----------------------------------------------------
 
-    def write(self, job: Callable[[Any], Any], on_done: Callable[[Any], None] | None = None) -> None:
-        """Run ``job(runtime)`` on the serial writer; errors become notifications."""
-        runtime = self.app.runtime
+    def submit(self, job: Job, on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run ``job(runtime)`` on the serial writer; errors become messages (or go to ``on_error``)."""
+        runtime = self.console.runtime
         if runtime is None:
             return
-        self.app.writer.submit(lambda: job(runtime), on_done, self.app.report_error)
+        self.console.writer.submit(lambda: job(runtime), on_done, on_error or self.console.report_error)
+
+    write = submit
+    """The older name (the trainer's hooks use it)."""
 
     def set_call(self, call_id: int) -> None:
         """The call record now exists (the caller was identified)."""
@@ -146,17 +184,16 @@ class CallFlow:
 
     def refresh(self, then: Callable[[], None] | None = None) -> None:
         """Reload the call view and update the visible screen."""
-        if self.call_id is None or self.app.runtime is None:
+        runtime = self.console.runtime
+        if self.call_id is None or runtime is None:
             return
         self._view_seq += 1
         seq, call_id, generation = self._view_seq, self.call_id, self.generation
-        runtime = self.app.runtime
 
         def load() -> None:
-            from deskcli.services.lifecycle import callview
+            from deskcli.services.actions import call
 
-            with runtime.store.read() as session:
-                view = callview.load(session, call_id)
+            view = call.load_view(runtime.store, call_id)
             self.app.call_from_thread(self._apply_view, seq, generation, view, then)
 
         self.app.run_worker(load, thread=True, group="call-view", exit_on_error=False)
@@ -177,30 +214,27 @@ class CallFlow:
     def go(self, stage: Stage) -> None:
         """Move to ``stage``; steps skipped on the way are recorded."""
         if stage != Stage.GREETING and stage != Stage.FOLLOW_UP and self.call_id is None:
-            self.app.notify("Identify the caller first: the call record starts at the greeting.", severity="warning")
+            self.console.notify("Identify the caller first: the call record starts at the greeting.", severity="warning")
             return
         previous = self.stage
+        # What was typed goes to the writer first, so the move sees it (no false "skipped").
+        self.console.saver.flush()
         self._show(stage)
         if self.call_id is None or previous == stage:
             return
         call_id = self.call_id
 
-        def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls, callview, script
+        def job(runtime: Runtime) -> list[str]:
+            from deskcli.services.actions import call
 
-            with runtime.store.read() as session:
-                view = callview.load(session, call_id)
-            skipped = script.skipped_steps(view, previous, stage)
-            with runtime.store.write() as session:
-                calls.move_to_stage(session, call_id, stage, runtime.actor(), skipped=skipped)
-            return skipped
+            return call.move_to_stage(runtime.store, runtime.actor(), call_id, leaving=previous, going_to=stage)
 
         def moved(skipped: list[str]) -> None:
             if skipped:
-                self.app.notify("Skipped: " + "; ".join(skipped) + " (recorded).", markup=False, timeout=4)
+                self.console.notify("Skipped: " + "; ".join(skipped) + " (recorded).", markup=False, timeout=4, key="skipped")
             self.refresh()
 
-        self.write(job, moved)
+        self.submit(job, moved)
 
     def leave(self) -> None:
         """Back to the queue; the call stays as it is."""
@@ -208,32 +242,29 @@ class CallFlow:
 
         while isinstance(self.app.screen, StageScreen) or len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        home = self.app.screen
-        if hasattr(home, "action_refresh"):
-            home.action_refresh()
 
     def hang_up(self) -> None:
-        """The conversation is over: record it, save the notes, back to the queue."""
+        """The conversation is over: record it, back to the queue. Typed words are saved first."""
         if self.call_id is None:
             self._reset()
             self.leave()
             return
         call_id = self.call_id
-        self.app.autosaver.flush()
+        self.console.saver.flush()  # queued before the hang-up: nothing waits on the screen
 
-        def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.lifecycle import calls
+        def job(runtime: Runtime) -> None:
+            from deskcli.services.actions import call
 
-            with runtime.store.write() as session:
-                calls.end_talk(session, call_id, runtime.actor())
+            call.end_talk(runtime.store, runtime.actor(), call_id)
 
         def ended(_result: object) -> None:
-            self._reset()
-            self.leave()
-            self.app.notify("Call ended. It stays in your queue until it is closed.", timeout=4)
-            self.app.call_ended(call_id)
+            if self.call_id == call_id:
+                self._reset()
+                self.leave()
+            self.console.notify("Call ended. It stays in your queue until it is closed.", timeout=4)
+            self.console.call_ended(call_id)
 
-        self.write(job, ended)
+        self.submit(job, ended)
 
     def describe_error(self, error: BaseException) -> str:
         """A message for the analyst."""

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widget import Widget
 
-from deskcli.core.enums import Stage
+from deskcli.core.enums import Stage, status_words
 from deskcli.core.timefmt import duration, when
 from deskcli.widgets.safe import visible
 
@@ -37,6 +37,7 @@ class HeaderData:
 
     name: str = ""
     pronunciation: str = ""
+    spelling: str = ""
     vip: bool = False
     flags: tuple[str, ...] = ()
     reference: str = ""
@@ -51,6 +52,8 @@ class HeaderData:
     next_promise_at: datetime | None = None
     sla: Callable[[datetime], str] | None = None
     """The SLA countdown at a given moment, once the priority is known."""
+    timer_label: str = "call"
+    """``call`` while talking to the caller; ``open`` for a call opened from the queue."""
 
 
 class CallHeader(Widget):
@@ -75,6 +78,8 @@ class CallHeader(Widget):
         self._stage = Stage.GREETING
         self._done: set[Stage] = set()
         self._promises_due = 0
+        self._save_note = ""
+        self._save_alarm = False
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh)
@@ -92,6 +97,24 @@ class CallHeader(Widget):
             self._promises_due = count
             self.refresh(layout=True)
 
+    def set_save_state(self, note: str, *, alarm: bool = False) -> None:
+        """Whether what was typed on this call is saved ("" when it is)."""
+        if (note, alarm) != (self._save_note, self._save_alarm):
+            self._save_note, self._save_alarm = note, alarm
+            self.refresh(layout=True)
+
+    def _stages(self, text: Text, narrow: bool) -> None:
+        for number, stage in enumerate(STAGE_ORDER, start=2):
+            label = f"F{number} {_SHORT[stage]}"
+            if stage == self._stage:
+                text.append(f"[{label}]", style="bold reverse")
+            elif narrow:
+                text.append(f" F{number}{'✓' if stage in self._done else ''}", style="" if stage in self._done else "dim")
+            elif stage in self._done:
+                text.append(f" {label}✓ ")
+            else:
+                text.append(f" {label} ", style="dim")
+
     def render(self) -> Text:
         data = self._data
         now = self._now()
@@ -99,10 +122,17 @@ class CallHeader(Widget):
         if self._demo:  # never mistake practice for a real caller
             text.append(" DEMO ", style="bold reverse")
             text.append(" ")
+        if data.reference:  # first: it is read out to the caller
+            text.append(data.reference, style="bold")
+            if data.status and data.status != "open":
+                text.append(f" ({status_words(data.status)})")
+            text.append("  ")
         if data.name:
             text.append(visible(data.name), style="bold")
             if data.pronunciation:
                 text.append(f" (say: {visible(data.pronunciation)})", style="italic")
+            if data.spelling:
+                text.append(f" spelt {visible(data.spelling)}")
         elif data.started_at is None:
             text.append("No call on the line", style="bold")
         else:
@@ -111,25 +141,14 @@ class CallHeader(Widget):
             text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
         for flag in data.flags:
             text.append(f"  ⚠ {_FLAG_LABELS.get(flag, visible(flag).upper())}", style="bold reverse")
-        if data.reference:
-            text.append(f"   {data.reference}", style="bold")
-        if data.status and data.status != "open":
-            text.append(f" ({data.status.replace('_', ' ')})")
         if data.sla is not None:
             label = data.sla(now)
             text.append(f"  SLA {label}", style="bold reverse" if label.startswith(("BREACHED", "WARNING")) else "")
         text.append("\n")
-        for number, stage in enumerate(STAGE_ORDER, start=2):
-            label = f"F{number} {_SHORT[stage]}"
-            if stage == self._stage:
-                text.append(f"[{label}]", style="bold reverse")
-            elif stage in self._done:
-                text.append(f" {label}✓ ")
-            else:
-                text.append(f" {label} ", style="dim")
+        self._stages(text, narrow=(self.size.width or 200) < 100)
         if data.started_at is not None:
             end = data.talk_ended_at or now
-            text.append(f"  call {duration(end - data.started_at)}")
+            text.append(f"  {data.timer_label} {duration(end - data.started_at)}")
         if data.hold_started_at is not None:
             text.append(f"  HOLD {duration(now - data.hold_started_at)}", style="bold reverse")
         notes = []
@@ -143,7 +162,14 @@ class CallHeader(Widget):
             notes.append(("OVERDUE promise " if overdue else "Next promise ") + when(data.next_promise_at, zone, now))
         if self._promises_due:
             notes.append(f"⚑ {self._promises_due} promise(s) due - F6")
+        if self._save_note:
+            notes.insert(0, self._save_note)
         if notes:
             text.append("\n")
+            if self._save_alarm:
+                text.append(notes[0], style="bold reverse")
+                notes = notes[1:]
+                if notes:
+                    text.append(" · ")
             text.append(" · ".join(notes), style="bold")
         return text

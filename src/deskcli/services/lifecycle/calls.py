@@ -404,6 +404,19 @@ def live_call_of(session: Session, analyst_id: int) -> Call | None:
     ).first()
 
 
+def live_call_ids(session: Session, analyst_id: int, *, limit: int = 20) -> list[int]:
+    """Every call this analyst is still talking on (newest first): one after a crash, or an
+    older one left live when a new caller was put through."""
+    return list(
+        session.exec(
+            select(Call.id)
+            .where(Call.perceived_owner_id == analyst_id, col(Call.talk_ended_at).is_(None), Call.status != CallStatus.CLOSED)
+            .order_by(col(Call.opened_at).desc())
+            .limit(limit)
+        )
+    )
+
+
 def log_contact(session: Session, call_id: int, by: Actor, *, inbound: bool, note: str = "") -> Call:
     """Log a contact with the customer about a call (seed: record contact in the application).
 

@@ -150,12 +150,32 @@ class Category(_Strict):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
     questions: list[str] = Field(min_length=1)
+    hotkey: str = Field(default="", pattern=r"^[a-z0-9]?$")
+    """The key that picks it on the assessment (one letter or digit; default: the first of ``key``)."""
+
+    @property
+    def pick_key(self) -> str:
+        """The key that picks this category."""
+        return self.hotkey or self.key[0]
 
 
 class CategoryPolicy(_Strict):
     """The categories offered in assessment."""
 
     categories: list[Category] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _keys_differ(self) -> CategoryPolicy:
+        seen: dict[str, str] = {}
+        for category in self.categories:
+            if category.hotkey and category.hotkey in seen:
+                raise ValueError(
+                    f"categories: {category.key!r} and {seen[category.hotkey]!r} both have hotkey {category.hotkey!r}; "
+                    "expected a different letter or digit for each"
+                )
+            if category.hotkey:
+                seen[category.hotkey] = category.key
+        return self
 
     def get(self, key: str) -> Category | None:
         """The category with this key, if any."""

@@ -188,6 +188,15 @@ class Expected(_Strict):
     """A call-back should be offered (instead of a long hold, or a missed one made good)."""
     existing_call: bool = False
     """The caller is chasing an open call: the analyst should take it up there (progress call)."""
+    agrees_to_close: bool | None = None
+    """Whether the caller agrees, at the end of this call, that it can be closed. Default:
+    yes when it is resolved on the call, no when it is escalated or transferred. The
+    scorecard fails an agreement recorded that the caller never gave."""
+
+    @property
+    def caller_agrees(self) -> bool:
+        """The caller's answer to "may we close the call?" in this scenario."""
+        return self.outcome == "resolve" if self.agrees_to_close is None else self.agrees_to_close
 
     @model_validator(mode="after")
     def _routes(self) -> Expected:

@@ -539,10 +539,17 @@ def _check_agreement(facts: CallFacts) -> Verdict:
             e for e in facts.of(EventKind.CUSTOMER_AGREED)
             if e.id is not None and closed.id is not None and since < e.id < closed.id
         ]
+        if agreed and not facts.expected.caller_agrees:
+            return _fail(
+                f"Closed at {facts.clock(closed.at)} with an agreement the caller never gave: it was not fixed "
+                "for them yet. Ask, and record their answer (not yet: the call waits for their confirmation)."
+            )
         if agreed:
             return _pass(f"Customer agreed at {facts.clock(agreed[-1].at)}; closed at {facts.clock(closed.at)}.")
         return _fail(f"Closed at {facts.clock(closed.at)} without the customer's agreement.")
     answer = facts.last(EventKind.CUSTOMER_AGREED, EventKind.CUSTOMER_DECLINED)
+    if answer is not None and answer.kind == EventKind.CUSTOMER_AGREED and not facts.expected.caller_agrees:
+        return _fail(f"Recorded at {facts.clock(answer.at)} that the caller agreed to close; they did not agree.")
     if answer is not None and answer.kind == EventKind.CUSTOMER_AGREED:
         return _pass(f"Customer agreed at {facts.clock(answer.at)}; the call is not closed yet.")
     if answer is not None:

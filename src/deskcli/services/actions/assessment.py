@@ -1,0 +1,144 @@
+"""The assessment's actions and the rules the screen shows while the analyst types:
+the priority (and when it is derived again), the prompts that apply, known fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from deskcli.models import Call, CallImpact, KnowledgeArticle
+from deskcli.services.actor import Actor
+from deskcli.services.lifecycle import calls, knowledge
+from deskcli.services.lifecycle.callview import CallView
+from deskcli.services.rules import priority, prompts, triggers
+from deskcli.services.rules.policy import Policies, PriorityPolicy, Prompt
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from deskcli.store.db import Store
+
+PRIORITY_INPUTS = frozenset(
+    {"urgency", "business_impact", "people_affected", "departments_affected", "executive_affected", "security_concern"}
+)
+"""The fields the priority is derived from."""
+
+FORM_FIELDS = (
+    "summary", "category", "urgency", "business_impact", "people_affected", "departments_affected",
+    "executive_affected", "security_concern", "is_complaint", "complaint_valid", "complaint_steps",
+)
+"""What the assessment form holds, in the record's field names."""
+
+
+def _impact(values: dict[str, Any]) -> CallImpact:
+    return CallImpact(
+        people_affected=values.get("people_affected"),
+        departments_affected=values.get("departments_affected"),
+        business_impact=values.get("business_impact"),
+        executive_affected=bool(values.get("executive_affected")),
+        security_concern=bool(values.get("security_concern")),
+    )
+
+
+def derived_priority(values: dict[str, Any], policy: PriorityPolicy) -> priority.DerivedPriority:
+    """The priority the form's impact and urgency give."""
+    return priority.derive(_impact(values), values.get("urgency"), policy)
+
+
+def _inputs_changed(call: Call, values: dict[str, Any]) -> bool:
+    return any(key in values and values[key] != getattr(call, key) for key in PRIORITY_INPUTS)
+
+
+def priority_line(call: Call | None, values: dict[str, Any], policy: PriorityPolicy) -> str:
+    """What the screen says about the priority.
+
+    A priority on record stands until what it is derived from is changed (it may have
+    been set earlier, raised by hand, or by another analyst); until then it is shown
+    as it is, with its reason.
+    """
+    derived = derived_priority(values, policy)
+    if call is not None and call.priority is not None and not _inputs_changed(call, values) and call.priority != derived.priority:
+        return f"Priority {call.priority} on record: {call.priority_reason or 'set earlier'}"
+    return f"{derived.label}: {derived.reason}"
+
+
+def save_assessment(store: Store, actor: Actor, call_id: int, values: dict[str, Any], *, policy: PriorityPolicy) -> Call:
+    """Save the assessment as the form shows it; only what differs from the record is changed.
+
+    The priority is derived again only when an input it is derived from changed (or
+    none is on record): editing the summary never overwrites a priority set earlier.
+    """
+    form = {key: values[key] for key in FORM_FIELDS if key in values}
+    if not form.get("is_complaint"):
+        form["complaint_valid"] = None
+    with store.write() as session:
+        call = calls.get_call(session, call_id)
+        changes = {key: value for key, value in form.items() if getattr(call, key) != value}
+        if not changes:
+            return call  # nothing the analyst changed: nothing is recorded, not even a priority
+        if call.priority is None or _inputs_changed(call, form):
+            derived = derived_priority({**_current(call), **form}, policy)
+            changes["priority"], changes["priority_reason"] = derived.priority, derived.reason
+        if changes:
+            call = calls.update_assessment(session, call_id, actor, **changes)
+        return call
+
+
+def _current(call: Call) -> dict[str, Any]:
+    return {key: getattr(call, key) for key in FORM_FIELDS}
+
+
+def situations(
+    view: CallView | None, values: dict[str, Any], *, suggestions_found: bool | None, now: datetime, policies: Policies
+) -> set[str]:
+    """Which prompt situations hold on the assessment right now."""
+    found = {"customer_identified"} if view is not None else set()
+    if values.get("is_complaint"):
+        found.add("complaint")
+        found.add("complaint_valid" if values.get("complaint_valid") else "complaint_invalid")
+    if suggestions_found is False and values.get("summary"):
+        found.add("no_solution")
+    if view is not None:
+        facts = view.facts(now=now, suggestions_found=suggestions_found)
+        if any(result.holds for result in triggers.evaluate(facts, policies.escalation)):
+            found.add("escalate_suggested")
+    return found
+
+
+def assessment_prompts(situations_now: set[str], policies: Policies) -> list[Prompt]:
+    """The seeds' advice for these situations."""
+    return prompts.applicable(policies.prompts, situations_now)
+
+
+def known_fixes(store: Store, words: str) -> list[KnowledgeArticle]:
+    """Knowledge articles matching the summary and category."""
+    if not words.strip():
+        return []
+    with store.read() as session:
+        return knowledge.suggest(session, words)
+
+
+def record_article_use(store: Store, actor: Actor, call_id: int, article_id: int) -> None:
+    """The analyst used this article on the call (linked when the resolution is recorded)."""
+    with store.write() as session:
+        knowledge.record_use(session, call_id, article_id, actor)
+
+
+def record_apology(store: Store, actor: Actor, call_id: int) -> None:
+    """The analyst apologised and empathised (saying sorry is not agreeing)."""
+    with store.write() as session:
+        calls.record_apology(session, call_id, actor)
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The questions to ask for a category."""
+
+    label: str
+    questions: tuple[str, ...]
+
+
+def questions_for(category: str | None, policies: Policies) -> Questions | None:
+    """The category's questions, when a known category is chosen."""
+    found = policies.categories.get(category or "")
+    return None if found is None else Questions(found.label, tuple(found.questions))
