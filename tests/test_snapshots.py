@@ -84,6 +84,9 @@ def quiet(steps):  # noqa: ANN001, ANN201
         await asyncio.to_thread(app.saver.wait, 10)
         await settle(app, pilot)
         app.clear_notifications()
+        # The cursor of the focused field blinks: drawn solid, so every run draws the same.
+        for field in app.screen.query("Input, TextArea"):
+            field.cursor_blink = False
         await pilot.pause()
 
     return run_before

@@ -1,13 +1,11 @@
-"""The Textual app: screens, global keys, the command palette, messages, and the
-background helpers it owns (serial writer, autosaver, promise reminders).
+"""The Textual app: the default screen, global keys, the command palette, messages, and
+the helpers it owns (serial writer, autosaver, promise reminders).
 
-Kept thin: the call flow lives in :mod:`deskcli.ui.call_flow`, quitting safely in
-:mod:`deskcli.ui.quitting`, keys that arrive inside pasted text in
-:mod:`deskcli.ui.keys`, rules in :mod:`deskcli.services`.
-
-The first frame is drawn before the data layer is imported: settings, the database
-and the policies are opened by :meth:`DeskApp._open` in a thread worker, then every
-screen is told the runtime is ready.
+Kept thin: opening lives in :mod:`deskcli.ui.startup`, the call flow in
+:mod:`deskcli.ui.call_flow`, quitting safely in :mod:`deskcli.ui.quitting`, keys that
+arrive inside pasted text in :mod:`deskcli.ui.keys`, reminders in
+:mod:`deskcli.ui.reminders`, the analyst's keys and theme in
+:mod:`deskcli.ui.preferences`, rules in :mod:`deskcli.services`.
 """
 
 from __future__ import annotations
@@ -25,23 +23,22 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
-from deskcli.config.launch import AnalystFields, LaunchOptions
+from deskcli.config.launch import LaunchOptions
 from deskcli.core.errors import DeskError
 from deskcli.screens.home import HomeScreen
 from deskcli.ui.keys import BURST, KeyFilter
-from deskcli.ui.messages import NoticesChanged, PromisesDueChanged, RuntimeReady, SaveStateChanged, WriteFinished
+from deskcli.ui.messages import NoticesChanged, SaveStateChanged, WriteFinished
 from deskcli.ui.notices import Notice, Notices
 from deskcli.ui.quitting import Quitting
+from deskcli.ui.reminders import PromiseReminders
+from deskcli.ui.startup import RuntimeOpener, Startup
 
 if TYPE_CHECKING:
     from deskcli.core.clock import Clock
     from deskcli.runtime import Runtime
-    from deskcli.services.actions.queue import DueSoon
     from deskcli.ui.autosave import EditSaver, SaveState
     from deskcli.ui.call_flow import CallFlow
     from deskcli.ui.writer import SerialWriter
-
-    RuntimeOpener = Callable[[], Runtime]
 
 
 class DeskApp(App[None]):
@@ -76,13 +73,14 @@ class DeskApp(App[None]):
         """How many of the analyst's promises are due or overdue now."""
         self.quitting = Quitting(self)
         """Quitting (and the terminal closing) without losing a typed word."""
+        self.startup = Startup(self, clock=clock, opener=opener)
+        """Opening the data layer after the first frame, then the first call."""
+        self.reminders = PromiseReminders(self)
+        """Promises coming due, announced while the console runs."""
         self._flow: CallFlow | None = None
         self._writer: SerialWriter | None = None
         self._saver: EditSaver | None = None
         self._keys = KeyFilter()
-        self._announced: set[tuple[int, str]] = set()
-        self._clock = clock
-        self._opener = opener
         if self.options.is_demo:
             self.title = "deskcli DEMO"  # the header says so from the first frame
 
@@ -104,132 +102,15 @@ class DeskApp(App[None]):
     def on_mount(self) -> None:
         # Open the data layer only once the first frame is on screen: its imports hold
         # the interpreter lock and would otherwise delay that frame.
-        self.call_after_refresh(self._open)
+        self.call_after_refresh(self.startup.begin)
         self.quitting.watch_terminal()
 
-    @work(thread=True, exit_on_error=False, group="startup", name="open runtime")
-    def _open(self) -> None:
-        """Open settings, policies and the database off the event loop."""
-        try:
-            if self._opener is not None:
-                runtime = self._opener()
-            else:
-                from deskcli.runtime import open_runtime
+    def console_started(self) -> None:
+        """Hook: the runtime and the analyst are known and the screens told (trainer mode adds its own)."""
 
-                runtime = open_runtime(self.options, self._clock)
-        except DeskError as error:
-            self.call_from_thread(self._startup_failed, error)
-            return
-        except Exception as error:  # noqa: BLE001 - never stay on "Opening the database…"
-            self.call_from_thread(self._startup_failed, DeskError(f"deskcli could not start: {type(error).__name__}: {error}"))
-            return
-        self.call_from_thread(self._runtime_opened, runtime)
-
-    def _startup_failed(self, error: DeskError) -> None:
-        self.startup_error = error
-        self.exit(return_code=2)
-
-    def _runtime_opened(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.sub_title = ("DEMO database " if self.options.is_demo else "") + runtime.store.target.describe()
-        self._apply_preferences(runtime)
-        for note in runtime.notes:
-            self.notify(note, title="Database", markup=False, timeout=10)
-        if runtime.analyst is None:
-            from deskcli.screens.profile import ProfileScreen
-
-            self.push_screen(ProfileScreen(), self._profile_given)
-        else:
-            self._start_console()
-
-    def _apply_preferences(self, runtime: Runtime) -> None:
-        """The analyst's own keys and theme, from the settings."""
-        settings = runtime.settings
-        if settings.keymap:
-            self.set_keymap(dict(settings.keymap))
-        if settings.theme and settings.theme in self.available_themes:
-            self.theme = settings.theme
-        self.theme_changed_signal.subscribe(self, self._theme_chosen)
-
-    def _theme_chosen(self, theme: object) -> None:
-        """Keep the theme chosen in the palette for the next start."""
-        runtime = self.runtime
-        name = getattr(theme, "name", None)
-        if runtime is None or not name or name == runtime.settings.theme:
-            return
-        self._save_theme(name)
-
-    @work(thread=True, exclusive=True, group="preferences", exit_on_error=False)
-    def _save_theme(self, name: str) -> None:
-        from deskcli.config.settings import save_setting
-
-        runtime = self.runtime
-        if runtime is None:
-            return
-        try:
-            save_setting("theme", name, runtime.config_path)
-        except OSError as error:
-            self.call_from_thread(self.notify, f"The theme was not kept: {error}", severity="warning", markup=False)
-            return
-        runtime.settings = runtime.settings.model_copy(update={"theme": name})
-
-    def _profile_given(self, fields: AnalystFields | None) -> None:
-        if fields is not None:
-            self._save_profile(fields)
-
-    @work(thread=True, exit_on_error=False, group="startup", name="save profile")
-    def _save_profile(self, fields: AnalystFields) -> None:
-        from deskcli.config.settings import AnalystProfile
-
-        runtime = self.runtime
-        assert runtime is not None
-        try:
-            profile = AnalystProfile(
-                name=fields.name, department=fields.department, organisation=fields.organisation, email=fields.email
-            )
-            runtime.set_profile(profile)
-        except (DeskError, ValueError) as error:
-            self.call_from_thread(self.notify, f"Profile not saved: {error}", severity="error", markup=False)
-            self.call_from_thread(self._runtime_opened, runtime)
-            return
-        self.call_from_thread(self.notify, f"Profile saved in {runtime.config_path}", markup=False)
-        self.call_from_thread(self._start_console)
-
-    def _start_console(self) -> None:
-        """The runtime and the analyst are known: tell the screens, resume or start a call."""
-        for screen in self.screen_stack:
-            screen.post_message(RuntimeReady())
-        runtime = self.runtime
-        assert runtime is not None
-        self.set_interval(runtime.policies.call_handling.reminders.check_every_seconds, self.check_promises)
-        self.check_promises()
-        self._resume_or_answer()
-        if runtime.settings.smtp is not None:
-            self.retry_outbox(quiet=True)
-
-    @work(thread=True, exit_on_error=False, group="startup", name="find live call")
-    def _resume_or_answer(self) -> None:
-        """Answer --caller-id, or go back to a call still in conversation (e.g. after a crash).
-
-        A new caller wins: a call left live stays in the queue, flagged, and is said so.
-        """
-        from deskcli.services.actions import call
-
-        runtime = self.runtime
-        assert runtime is not None and runtime.analyst is not None
-        live = call.live_call(runtime.store, runtime.analyst.id)
-        if self.options.caller_id:
-            self.call_from_thread(self.flow.start_new_call, self.options.caller_id)
-            if live is not None:
-                self.call_from_thread(
-                    self.notify,
-                    f"{live.reference} was left in conversation: it is in your queue, marked live (ctrl+b, then Enter on it).",
-                    title="A call was left live", markup=False, timeout=12, key="left-live",
-                )
-        elif live is not None:
-            message = f"Back to {live.reference}, still in conversation: notes as last saved."
-            self.call_from_thread(self.flow.open_call, live.id)
-            self.call_from_thread(self.notify, message, title="Resumed", markup=False, timeout=8)
+    def first_call(self) -> None:
+        """Hook: the first call of the session (default: resume a live call or answer --caller-id)."""
+        self.startup.resume_or_answer()
 
     # --- writes, typing, errors ---------------------------------------------------------
 
@@ -337,14 +218,14 @@ class DeskApp(App[None]):
         self._notices_changed()
 
     def _notices_changed(self) -> None:
-        self._tell_screen(NoticesChanged())
+        self.tell_screen(NoticesChanged())
         expiry = self.notices.next_expiry()
         if expiry is not None:
             import time
 
-            self.set_timer(max(0.05, expiry - time.monotonic() + 0.05), lambda: self._tell_screen(NoticesChanged()))
+            self.set_timer(max(0.05, expiry - time.monotonic() + 0.05), lambda: self.tell_screen(NoticesChanged()))
 
-    def _tell_screen(self, message: Message) -> None:
+    def tell_screen(self, message: Message) -> None:
         """Post to the screen in view (none while the app starts or closes)."""
         try:
             screen = self.screen
@@ -410,35 +291,9 @@ class DeskApp(App[None]):
             message = f"Outbox: {sent} sent, {len(failed)} still waiting." + (f" {failed[0].delivery.error}" if failed else "")
             self.call_from_thread(self.notify, message, severity="warning" if failed else "information", markup=False)
 
-    # --- promises coming due -------------------------------------------------------------
-
     def check_promises(self) -> None:
-        """Look for promises due soon (runs on a timer while deskcli is open)."""
-        if self.runtime is not None and self.runtime.analyst is not None:
-            self._check_promises()
-
-    @work(thread=True, exclusive=True, group="reminders", exit_on_error=False)
-    def _check_promises(self) -> None:
-        from deskcli.services.actions import queue
-
-        runtime = self.runtime
-        assert runtime is not None and runtime.analyst is not None
-        now = runtime.clock.now()
-        ahead = timedelta(minutes=runtime.policies.call_handling.reminders.notify_ahead_minutes)
-        found = queue.promises_due_soon(runtime.store, runtime.analyst.id, now=now, ahead=ahead)
-        self.call_from_thread(self._announce, found, now, ahead)
-
-    def _announce(self, found: DueSoon, now: Any, ahead: timedelta) -> None:
-        from deskcli.services.desk import reminders
-
-        runtime = self.runtime
-        assert runtime is not None
-        new = reminders.reminders(found.rows, now, ahead, self._announced)
-        for notice in reminders.notices(new, found.due_now, runtime.settings.zone(), now):
-            self.notify(notice.message, title=notice.title, severity=notice.severity, markup=False, timeout=notice.timeout, key=f"promise:{notice.title}:{notice.message}")
-        if found.due_now != self.promises_due:
-            self.promises_due = found.due_now
-            self._tell_screen(PromisesDueChanged(found.due_now))
+        """Look again for promises coming due (after one was settled or moved)."""
+        self.reminders.check()
 
     # --- hooks for trainer mode (see deskcli.trainer) --------------------------------------
 

@@ -28,6 +28,7 @@ from deskcli.core.enums import BusinessImpact, Stage, Urgency
 from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
+from deskcli.widgets.field import Field
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text, visible
 from deskcli.widgets.tick import Tick
@@ -91,9 +92,7 @@ class AssessmentScreen(StageScreen):
             [ChoiceOption(c.label, c.key, c.pick_key) for c in runtime.policies.categories.categories] if runtime else []
         )
         with FormScroll(id="assessment-body"):
-            with Horizontal(classes="field"):
-                yield Label("Summary", classes="field-label")
-                yield Input(placeholder="the problem in one line, in the caller's words", id="summary", compact=True)
+            yield Field("Summary", Input(placeholder="the problem in one line, in the caller's words", id="summary", compact=True))
             with Horizontal(classes="field-row"):
                 yield Label("Category", classes="field-label")
                 yield Choice(categories, id="category", compact=True)

@@ -24,6 +24,7 @@ from deskcli.core.enums import CallStatus, Stage
 from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
+from deskcli.widgets.field import Field
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tick import Tick
@@ -72,9 +73,7 @@ class CloseScreen(StageScreen):
             yield Choice(SATISFACTION, id="satisfaction")
             yield Label("Does the customer agree the call can be closed? Ask them: y yes (closes it), n not yet")
             yield Choice(AGREEMENT, id="agreement")
-            with Horizontal(classes="field"):
-                yield Label("Comment", classes="field-label")
-                yield Input(id="comment", compact=True, placeholder="in the caller's words")
+            yield Field("Comment", Input(id="comment", compact=True, placeholder="in the caller's words"))
             yield Label("Resolution summary (required)")
             yield TextArea(id="summary", compact=True, classes="short")
             with Vertical(id="prevention-row", classes="hidden"):

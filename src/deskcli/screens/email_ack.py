@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -14,10 +15,15 @@ from deskcli.widgets.safe import safe_text
 from deskcli.widgets.time_field import TimeField
 
 
-class EmailAckScreen(Dialog[datetime | None | bool]):
-    """Returns the next-contact time (or ``None``) to send; ``False`` when cancelled."""
+@dataclass(frozen=True)
+class SendAcknowledgement:
+    """Send the acknowledgement, with the next-contact time told to the caller (if any)."""
 
-    CANCEL = False
+    next_contact: datetime | None
+
+
+class EmailAckScreen(Dialog[SendAcknowledgement | None]):
+    """Returns what to send, or ``None`` when cancelled."""
     BINDINGS = [Binding("ctrl+s", "send", "Send", id="email_ack.send", priority=True)]
 
     def __init__(self, address: str) -> None:
@@ -39,8 +45,8 @@ class EmailAckScreen(Dialog[datetime | None | bool]):
         """Send with the next-contact time, if one was given and understood."""
         field = self.query_one(TimeField)
         if field.result is None:
-            self.dismiss(None)
+            self.dismiss(SendAcknowledgement(None))
         elif field.result.ok:
-            self.dismiss(field.result.when)
+            self.dismiss(SendAcknowledgement(field.result.when))
         else:
             self.notify(f"Next contact: {field.result.error}", severity="warning", markup=False)

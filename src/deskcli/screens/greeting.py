@@ -24,26 +24,20 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from deskcli.core.enums import Stage
+from deskcli.screens.greeting_ack import Acknowledging
 from deskcli.screens.stage import CALL_KEYS, StageScreen
-from deskcli.widgets.caller_card import CallerCard
+from deskcli.widgets.caller_card import CallerCard, greeting_steps
+from deskcli.widgets.field import Field
 from deskcli.widgets.safe import visible
-from deskcli.widgets.tick import Tick
+from deskcli.widgets.match_list import MatchList
+from deskcli.widgets.new_customer import NewCustomer, NewCustomerForm
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from deskcli.services.actions.greeting import TakenCall
     from deskcli.services.lifecycle.callview import CallView, CustomerCard
     from deskcli.services.lookup.customers import CustomerMatch
-
-NEW_CUSTOMER_FIELDS = (
-    ("name", "Name", "as the caller says it"),
-    ("spelling", "Spelling", "e.g. S-I-O-B-H-A-N"),
-    ("pronunciation", "Say it as", "e.g. shi-VAWN"),
-    ("phone", "Phone", "e.g. 020 7946 0000"),
-    ("email", "E-mail", "name@example.org"),
-    ("organisation", "Organisation", ""),
-    ("department", "Department", ""),
-)
-
 
 @dataclass
 class GreetingForm:
@@ -69,7 +63,7 @@ class GreetingForm:
     """The reference was given on this screen, on this call."""
 
 
-class GreetingScreen(StageScreen):
+class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
     """Greeting and identification."""
 
     STAGE = Stage.GREETING
@@ -97,25 +91,15 @@ class GreetingScreen(StageScreen):
                 yield Label("Caller ")
                 yield Input(placeholder="name, phone, e-mail or organisation (↑↓ Enter)", id="lookup", compact=True)
             with Horizontal(id="greeting-panes"):
-                yield OptionList(id="matches")
+                yield MatchList(id="matches")
                 with VerticalScroll(id="card-pane", can_focus=False):
                     yield CallerCard("", id="card")
                     yield Static("", id="steps")
-            with Vertical(id="new-customer", classes="hidden form"):
-                yield Static("New customer - Enter for the next field, ctrl+s to add", classes="section-title")
-                for key, label, hint in NEW_CUSTOMER_FIELDS:
-                    with Horizontal(classes="field"):
-                        yield Label(label, classes="field-label")
-                        yield Input(placeholder=hint, id=f"new-{key}", compact=True)
-                yield Tick("VIP / executive", id="new-vip", compact=True)
+            yield NewCustomerForm(id="new-customer", classes="hidden form")
             with Vertical(id="confirm", classes="hidden form"):
                 yield Static("Confirm the name: ask how to spell it and say it - ctrl+s confirms", classes="section-title")
-                with Horizontal(classes="field"):
-                    yield Label("Spelling", classes="field-label")
-                    yield Input(id="confirm-spelling", compact=True, placeholder="e.g. S-I-O-B-H-A-N")
-                with Horizontal(classes="field"):
-                    yield Label("Say it as", classes="field-label")
-                    yield Input(id="confirm-pronunciation", compact=True, placeholder="e.g. shi-VAWN")
+                yield Field("Spelling", Input(id="confirm-spelling", compact=True, placeholder="e.g. S-I-O-B-H-A-N"))
+                yield Field("Say it as", Input(id="confirm-pronunciation", compact=True, placeholder="e.g. shi-VAWN"))
 
     # --- keeping in step with the call --------------------------------------------
 
@@ -180,16 +164,8 @@ class GreetingScreen(StageScreen):
         """The greeting's script steps, ticked as they are done."""
         from deskcli.services.lifecycle import script
 
-        keys = {"name spelling and pronunciation confirmed": "ctrl+s", "call acknowledged (reference given)": "ctrl+r / ctrl+l"}
-        text = Text("\nThe greeting, step by step\n", style="bold")
-        for step in script.steps(view):
-            if step.stage != Stage.GREETING:
-                continue
-            mark = "✓" if step.done else "·"
-            hint = "" if step.done or step.label not in keys else f"  ({keys[step.label]})"
-            text.append(f" {mark} {step.label}{hint}\n", style="" if step.done else "bold")
-        text.append(f" · then F3: assess the problem (reference {view.call.reference})\n")
-        self.query_one("#steps", Static).update(text)
+        steps = [(step.label, step.done) for step in script.steps(view) if step.stage == Stage.GREETING]
+        self.query_one("#steps", Static).update(greeting_steps(steps, view.call.reference))
 
     # --- lookup as you type ---------------------------------------------------------
 
@@ -213,26 +189,8 @@ class GreetingScreen(StageScreen):
         if query != self.form.query:
             return  # the analyst has typed on since
         self.form.matches, self.form.matches_for = found, query
-        options = self.query_one("#matches", OptionList)
-        batch = []
-        for match in found:
-            label = Text()
-            label.append(visible(match.name), style="bold")
-            if match.organisation:
-                label.append(f"  {visible(match.organisation)}")
-            if match.phone:
-                label.append(f"  {visible(match.phone)}", style="dim")
-            if match.is_vip:
-                label.append("  ★VIP", style="bold")
-            if match.caution_flags:
-                label.append("  ⚠", style="bold")
-            batch.append(Option(label, id=str(match.id)))
-        # One clear and one add: each add_option on its own would lay the list out again.
-        options.clear_options()
-        options.add_options(batch)
-        if found:
-            options.highlighted = 0
-        elif query.strip():
+        self.query_one(MatchList).show_matches(found)
+        if not found and query.strip():
             self.query_one(CallerCard).show_message(f"No customer matches {query!r}. Enter adds a new customer.")
         if self.flow.caller_id and query == self.flow.caller_id:
             self._caller_id_result(found)
@@ -254,17 +212,10 @@ class GreetingScreen(StageScreen):
             self.query_one("#new-phone", Input).value = caller_id or ""
             self.query_one("#new-name", Input).focus()
 
-    def _move_highlight(self, step: int) -> None:
-        options = self.query_one("#matches", OptionList)
-        if not self.form.matches:
-            return
-        current = options.highlighted if options.highlighted is not None else -1
-        options.highlighted = max(0, min(len(self.form.matches) - 1, current + step))
-
     def on_key(self, event: Any) -> None:
         """Up and down in the lookup move the highlighted match; the cursor stays in the lookup."""
         if self.form.mode == "lookup" and self.focused is self.query_one("#lookup", Input) and event.key in ("up", "down"):
-            self._move_highlight(1 if event.key == "down" else -1)
+            self.query_one(MatchList).move_highlight(1 if event.key == "down" else -1)
             event.stop()
             event.prevent_default()
             return
@@ -293,14 +244,9 @@ class GreetingScreen(StageScreen):
         elif self.form.query.strip():
             self.action_new_customer()
 
-    @on(Input.Submitted, "#new-customer Input")
-    def _next_new_field(self, event: Input.Submitted) -> None:
-        ids = [f"new-{key}" for key, _label, _hint in NEW_CUSTOMER_FIELDS]
-        position = ids.index(event.input.id or "") if event.input.id in ids else -1
-        if 0 <= position < len(ids) - 1:
-            self.query_one(f"#{ids[position + 1]}", Input).focus()
-        else:
-            self._add_customer()
+    @on(NewCustomerForm.Submitted)
+    def _new_customer_given(self, event: NewCustomerForm.Submitted) -> None:
+        self._add_customer(event.customer)
 
     @on(Input.Submitted, "#confirm-spelling")
     def _to_pronunciation(self) -> None:
@@ -405,23 +351,20 @@ class GreetingScreen(StageScreen):
         if typed:
             from deskcli.config.launch import looks_like_phone
 
-            target = "#new-phone" if looks_like_phone(typed) else "#new-email" if "@" in typed else "#new-name"
-            self.query_one(target, Input).value = typed
+            self.query_one(NewCustomerForm).prefill(typed, is_phone=looks_like_phone(typed))
 
     def action_save(self) -> None:
         """Add the new customer, or confirm the caller's name and go on to the assessment."""
         if self.form.mode == "new":
-            self._add_customer()
+            self.query_one(NewCustomerForm).submit()
         elif self.flow.call_id is not None:
             self._confirm_name()
         elif self.form.matches:
             self._lookup_submitted()
 
-    def _add_customer(self) -> None:
+    def _add_customer(self, given: NewCustomer) -> None:
         if self.form.taking:
             return
-        values = {key: self.query_one(f"#new-{key}", Input).value for key, _l, _h in NEW_CUSTOMER_FIELDS}
-        vip = self.query_one("#new-vip", Tick).value
         greeting_text = self._greeting_text()
         self.form.taking = True
 
@@ -430,14 +373,14 @@ class GreetingScreen(StageScreen):
             from deskcli.services.actions import greeting
 
             data = CustomerCreate(
-                name=values["name"],
-                name_spelling=values["spelling"],
-                pronunciation=values["pronunciation"],
-                email=values["email"] or None,
-                organisation=values["organisation"],
-                department=values["department"],
-                is_vip=vip,
-                phones=[values["phone"]] if values["phone"].strip() else [],
+                name=given.name,
+                name_spelling=given.spelling,
+                pronunciation=given.pronunciation,
+                email=given.email or None,
+                organisation=given.organisation,
+                department=given.department,
+                is_vip=given.vip,
+                phones=[given.phone] if given.phone.strip() else [],
             )
             return greeting.add_new_caller(
                 runtime.store, runtime.actor(), data, region=runtime.settings.phone_region,
@@ -469,55 +412,3 @@ class GreetingScreen(StageScreen):
         """Both greeting steps done here (name confirmed, reference given): on to the assessment."""
         if self.is_current and self.form.confirmed_here and self.form.acknowledged_here:
             self.flow.go(Stage.ASSESSMENT)
-
-    # --- acknowledgement ---------------------------------------------------------------
-
-    def action_ack_verbal(self) -> None:
-        """The reference number was read to the caller."""
-        call_id = self._need_call()
-        if call_id is None:
-            return
-
-        def job(runtime):  # noqa: ANN001, ANN202
-            from deskcli.services.actions import greeting
-
-            return greeting.acknowledge_verbally(runtime.store, runtime.actor(), call_id)
-
-        def acknowledged(reference: str) -> None:
-            self.form.acknowledged_here = True
-            self.notify(f"Acknowledged verbally: {reference}.", timeout=2, markup=False)
-            self.flow.refresh(then=self._on_when_greeted)
-
-        self.flow.submit(job, acknowledged)
-
-    def action_ack_email(self) -> None:
-        """E-mail the acknowledgement (reference, summary, next contact)."""
-        call_id = self._need_call()
-        view = self.flow.view
-        if call_id is None or view is None:
-            return
-        if not view.customer.email:
-            self.notify("This customer has no e-mail address: acknowledge verbally (ctrl+r).", severity="warning")
-            return
-        from deskcli.screens.email_ack import EmailAckScreen
-
-        self.app.push_screen(EmailAckScreen(view.customer.email), self._send_ack)
-
-    def _send_ack(self, next_contact) -> None:  # noqa: ANN001
-        if next_contact is False or self.flow.call_id is None:
-            return
-        self._send_ack_worker(self.flow.call_id, next_contact)
-
-    @work(thread=True, group="ack-email", exit_on_error=False)
-    def _send_ack_worker(self, call_id: int, next_contact) -> None:  # noqa: ANN001
-        # Not on the serial writer: a slow mail server must not hold up note saving.
-        from deskcli.services.lifecycle import acknowledgements
-
-        runtime = self.runtime
-        assert runtime is not None
-        result = acknowledgements.send_acknowledgement(
-            runtime.store, runtime.settings, call_id, runtime.actor(), next_contact=next_contact
-        )
-        severity = "information" if result.acknowledged else "error"
-        self.app.call_from_thread(self.notify, result.message(), severity=severity, markup=False, timeout=10)
-        self.app.call_from_thread(self.flow.refresh)

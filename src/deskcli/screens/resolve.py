@@ -26,6 +26,7 @@ from deskcli.core.enums import EscalationType, Stage
 from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
+from deskcli.widgets.field import Field
 from deskcli.widgets.prompts import PromptPanel
 from deskcli.widgets.safe import safe_text, visible
 from deskcli.widgets.tick_list import TickItem, TickList
@@ -104,19 +105,13 @@ class ResolveScreen(StageScreen):
                     yield Choice([], id="tier", compact=True)
                     yield Label("Type", classes="short-label")
                     yield Choice(TYPE_OPTIONS, id="type", compact=True)
-                with Horizontal(classes="field"):
-                    yield Label("Receiver", classes="field-label")
-                    yield Input(id="receiver", compact=True)
+                yield Field("Receiver", Input(id="receiver", compact=True))
                 yield Static("", id="route-contact", classes="dialog-help")
-                with Horizontal(classes="field"):
-                    yield Label("Time to fix", classes="field-label")
-                    yield Input(id="time-to-fix", compact=True, placeholder="the receiver's estimate, e.g. 4 hours")
+                yield Field("Time to fix", Input(id="time-to-fix", compact=True, placeholder="the receiver's estimate, e.g. 4 hours"))
                 with Vertical(classes="field-stack"):
                     yield Label("Next contact told to the caller (15:05, tomorrow 10am, +2h)")
                     yield TimeField(self._parse, id="next-contact")
-                with Horizontal(classes="field"):
-                    yield Label("Call-back pref.", classes="field-label")
-                    yield Input(id="callback-pref", compact=True, placeholder="when the caller prefers a call (e.g. after 2pm)")
+                yield Field("Call-back pref.", Input(id="callback-pref", compact=True, placeholder="when the caller prefers a call (e.g. after 2pm)"))
                 yield Label("Hand-off: pass on as much detail as possible")
                 yield TextArea(id="handoff", compact=True, classes="tall")
                 yield PromptPanel(id="escalate-prompts")

@@ -75,16 +75,17 @@ class TrainerApp(DeskApp):
 
     # --- start-up --------------------------------------------------------------------
 
-    def _start_console(self) -> None:
-        super()._start_console()
+    def console_started(self) -> None:
+        """The practice caller's reactions are polled from now on."""
         self.set_interval(POLL_SECONDS, self._poll_practice)
+
+    def first_call(self) -> None:
+        """A practice starts fresh: the scenario asked for rings (or one is picked); an
+        unfinished practice is not resumed (its caller is retired)."""
         if self.options.scenario:
             self.start_practice(self.options.scenario)
         else:
             self.action_practice()
-
-    def _resume_or_answer(self) -> None:
-        """A practice starts fresh: an unfinished practice is not resumed (its caller is retired)."""
 
     def action_practice(self) -> None:
         """Choose a practice caller."""
@@ -157,8 +158,10 @@ class TrainerApp(DeskApp):
         return PanelState(self.practice.script, self.clock.now(), self.runtime.settings.zone(), self.flow.stage, self.presenter)
 
     def _redraw_panel(self) -> None:
-        for panel in self.screen.query("#caller-panel"):
-            panel.update_panel()  # type: ignore[attr-defined]
+        from deskcli.trainer.caller_panel import CallerPanel
+
+        for panel in self.screen.query(CallerPanel):
+            panel.update_panel()
 
     def _poll_practice(self) -> None:
         practice = self.practice

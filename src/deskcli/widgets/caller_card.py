@@ -83,3 +83,17 @@ class CallerCard(Static):
     def show_message(self, message: str) -> None:
         """Display a line instead of a card (no match, nothing highlighted)."""
         self.update(Text(visible(message)))
+
+
+STEP_KEYS = {"name spelling and pronunciation confirmed": "ctrl+s", "call acknowledged (reference given)": "ctrl+r / ctrl+l"}
+
+
+def greeting_steps(steps: list[tuple[str, bool]], reference: str) -> Text:
+    """The greeting's script steps (label, done), ticked, with the key for each one not done."""
+    text = Text("\nThe greeting, step by step\n", style="bold")
+    for label, done in steps:
+        mark = "✓" if done else "·"
+        hint = "" if done or label not in STEP_KEYS else f"  ({STEP_KEYS[label]})"
+        text.append(f" {mark} {label}{hint}\n", style="" if done else "bold")
+    text.append(f" · then F3: assess the problem (reference {reference})\n")
+    return text
