@@ -308,3 +308,16 @@ def test_recurring_closures_close_the_desk(tmp_path: Path) -> None:
     assert not calendar.is_closed_day(date(2026, 3, 26))
     friday = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
     assert calendar.seconds_between(friday, friday + timedelta(hours=8)) == 0
+
+
+@pytest.mark.parametrize("template", ["Good {time_of_day}, {analyst_name} {department:%}", "Good {time_of_day}, {analyst_name} {department!z}"])
+def test_the_greeting_template_setting_gets_the_same_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str) -> None:
+    """The greeting_template setting overrides the policy's template, so it is checked the same way."""
+    from deskcli.config.settings import load_settings
+    from deskcli.core.errors import SettingsError
+
+    monkeypatch.setenv("DESKCLI_GREETING_TEMPLATE", template)
+    with pytest.raises(SettingsError) as refused:
+        load_settings(tmp_path / "none.toml")
+    assert "DESKCLI_GREETING_TEMPLATE" in refused.value.message
+    assert "takes no format or conversion" in refused.value.message
