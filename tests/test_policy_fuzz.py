@@ -36,7 +36,7 @@ LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 27, 16, 0, tzinfo=UTC)
 """A Friday afternoon just before the clocks go forward in London."""
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 _SCALARS = st.one_of(

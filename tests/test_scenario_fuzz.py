@@ -31,7 +31,7 @@ from deskcli.services.training.scenarios import Persona, load_scenario_file, pro
 
 from test_policy_fuzz import ANY_TOML, LONDON, TIMES, _set  # (tests/ is on sys.path)
 
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 BASE: dict[str, Any] = {
     "title": "The call-back that never came",
