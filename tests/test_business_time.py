@@ -185,6 +185,32 @@ def test_the_repeated_hour_in_october_counts_twice():
     assert calendar.is_open(local(2026, 10, 25, 1, 30, fold=1))
 
 
+NIGHT_DESK = {day: ["01:30-02:30"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+@pytest.mark.parametrize(
+    ("day", "minutes"),
+    [
+        (date(2026, 3, 29), 30),  # 01:00-02:00 local does not exist: 02:00-02:30 BST does
+        (date(2026, 10, 25), 90),  # 01:30-02:00 BST, then 01:30-02:30 GMT
+        (date(2026, 3, 28), 60),
+    ],
+)
+def test_a_desk_open_in_the_small_hours_counts_the_minutes_that_exist(day, minutes):
+    """A desk open 01:30-02:30 counts 30 minutes on the night the clocks go forward (not 0), 90 when they go back."""
+    calendar = policy(hours=NIGHT_DESK).calendar(LONDON)
+    start = local(day.year, day.month, day.day)
+    assert calendar.seconds_between(start, start + timedelta(hours=12)) == minutes * 60
+    assert sum((end - begin).total_seconds() for begin, end in calendar.open_intervals(day, day)) == minutes * 60
+
+
+def test_the_opening_that_exists_on_the_spring_night_is_from_the_jump_to_0230():
+    """The 30 minutes are 02:00-02:30 BST (01:00-01:30 UTC): add() finds them."""
+    calendar = policy(hours=NIGHT_DESK).calendar(LONDON)
+    assert list(calendar.open_intervals(date(2026, 3, 29), date(2026, 3, 29))) == [(utc(2026, 3, 29, 1), utc(2026, 3, 29, 1, 30))]
+    assert calendar.add(utc(2026, 3, 29, 0, 0), 20 * 60) == utc(2026, 3, 29, 1, 20)
+
+
 @pytest.mark.parametrize(("day", "hours"), [(date(2026, 3, 29), 23), (date(2026, 10, 25), 25), (date(2026, 3, 30), 24)])
 def test_a_full_day_in_24x7_follows_the_clock_change(day, hours):
     """A 24x7 calendar's local day is 23 h when the clocks go forward and 25 h when they go back."""

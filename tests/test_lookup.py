@@ -120,3 +120,46 @@ def test_normalise_keeps_raw_and_gives_e164_and_national_digits():
     assert (number.raw, number.e164, number.national_digits) == ("020 7946 0000", "+442079460000", "2079460000")
     assert phones.normalise("+44 20 7946 0000", "GB").e164 == "+442079460000"
     assert phones.normalise("not a number", "GB").e164 is None
+
+
+# --- any query: never an exception --------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["ann@\ud7ff", "ann@\U0010ffff", "@\U0010ffff\U0010ffff", "\U0010ffff@", "x@\ud800", "\udfff"])
+def test_queries_at_the_edges_of_unicode_do_not_raise(store, directory, query):
+    """``@`` with U+D7FF (next code point is a surrogate) or U+10FFFF (the last one) is a normal query
+    (the words before it may still match, as for any query)."""
+    assert set(names(store, query)) <= {"Ann Jones"}
+
+
+def test_prefix_range_steps_past_surrogates_and_the_last_code_point():
+    """The range's upper bound skips the surrogates and carries past U+10FFFF."""
+    assert customers._next_after("ab") == "ac"
+    assert customers._next_after("a\ud7ff") == "a\ue000"
+    assert customers._next_after("a\U0010ffff") == "b"
+    assert customers._next_after("\U0010ffff") is None
+
+
+def test_email_prefix_just_below_a_surrogate_still_finds_the_customer(store, actor):
+    """A stored address containing U+D7FF is found by its prefix (the range is correct, not just safe)."""
+    with store.write() as session:
+        customers.create_customer(
+            session, CustomerCreate(name="Edge Case", email="edge\ud7ff@example.org"), actor, region="GB"
+        )
+    assert names(store, "edge\ud7ff@") == ["Edge Case"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.sampled_from(["@", ".", "\ud7ff", "\U0010ffff", "\ue000", "a", " ", '"', "*", "-", "0", "+"]), max_size=12),
+))
+def test_any_query_gives_a_list(store, directory, query):
+    """The lookup parses whatever is typed (names, phones, e-mail prefixes, FTS syntax): a list, never an error."""
+    with store.read() as session:
+        found = customers.lookup(session, query, region="GB")
+    assert isinstance(found, list)

@@ -104,6 +104,31 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
     assert not any(name.startswith(("src/", "tests/")) for name in names)
 
 
+def test_wheel_ships_the_license(wheel: Path) -> None:
+    """The MIT licence the metadata declares is in the wheel, and the metadata names the file."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        license_file = next((n for n in names if n.endswith(".dist-info/licenses/LICENSE")), None)
+        assert license_file is not None, names
+        assert "MIT License" in archive.read(license_file).decode()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata
+    assert "License-File: LICENSE" in metadata
+
+
+def test_sdist_ships_the_license(tmp_path: Path) -> None:
+    """The source distribution carries LICENSE at its top level too."""
+    import tarfile
+
+    _run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)], cwd=PROJECT_ROOT)
+    (sdist,) = tmp_path.glob("deskcli-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        top = archive.getnames()[0].split("/")[0]
+        member = archive.extractfile(f"{top}/LICENSE")
+        assert member is not None
+        assert "MIT License" in member.read().decode()
+
+
 def test_wheel_declares_console_script(wheel: Path) -> None:
     """The wheel's entry points declare the ``deskcli`` console script."""
     with zipfile.ZipFile(wheel) as archive:

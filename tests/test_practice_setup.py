@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import col, select
 
 from deskcli.store import db
@@ -161,11 +162,19 @@ def test_history_timelines_are_genuine_and_run_forward(store, clock, analyst, po
     assert closed_kinds.index(EventKind.CUSTOMER_AGREED) < closed_kinds.index(EventKind.CLOSED)
 
 
-def test_a_promise_due_before_its_call_opened_is_a_scenario_error(store, clock, analyst, policies) -> None:  # noqa: ANN001
-    broken = PastCall(summary="x", opened="2h", status=CallStatus.OPEN,
-                      promise=PastPromise(description="impossible", due="3h"))
-    with pytest.raises(DataFileError, match=r"history\.0\.promise\.due"):
+def test_a_promise_due_before_its_call_opened_is_a_scenario_error() -> None:
+    """Refused when the scenario is validated (by ``scenarios check`` and at practice time alike)."""
+    with pytest.raises(ValidationError, match=r"promise\.due: 3h ago is not after the call was opened"):
+        PastCall(summary="x", opened="2h", status=CallStatus.OPEN, promise=PastPromise(description="impossible", due="3h"))
+
+
+def test_a_route_the_policies_do_not_have_stops_the_practice_with_the_reason(store, clock, analyst, policies) -> None:  # noqa: ANN001
+    """A practice that cannot start says why (and nothing of it is recorded)."""
+    broken = PastCall(summary="Escalated somewhere", opened="2d", status=CallStatus.ESCALATED, escalated_to="nowhere")
+    with pytest.raises(DataFileError, match=r"practice cannot start.*history\.0\.escalated_to: 'nowhere'"):
         prepare(store, clock, analyst, policies, scenario(broken))
+    with store.read() as session:
+        assert session.exec(select(Customer)).all() == []
 
 
 # --------------------------------------------------------------------------- again, after a practice

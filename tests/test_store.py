@@ -4,7 +4,6 @@ deskcli cannot use is refused with a message naming it and left exactly as it wa
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sqlite3
 import stat
@@ -18,9 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from deskcli.store import db, dbfile, migrate
-from deskcli.core.errors import StoreError
+from deskcli.core.errors import DatabaseConflict, StoreError
 from deskcli.models import AnalystBase, Call, Customer, CustomerCreate
 from deskcli.services.actor import Actor
+from helpers import in_two_processes
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ROOT_REASON = "running as root: permission bits do not stop root, so a read-only file cannot be simulated"
@@ -142,9 +142,10 @@ def test_sqlite_options_are_applied(tmp_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(store: db.Store, actor: Actor, analyst) -> None:  # noqa: ANN001
-    """A call that points at a customer who does not exist is refused by the database."""
+    """A call that points at a customer who does not exist is refused by the database
+    (as the project's own error, with the driver's error as its cause)."""
     now = actor.now()
-    with pytest.raises(IntegrityError):
+    with pytest.raises(DatabaseConflict) as caught:
         with store.write() as session:
             session.add(
                 Call(
@@ -156,6 +157,8 @@ def test_foreign_keys_are_enforced(store: db.Store, actor: Actor, analyst) -> No
                     updated_at=now,
                 )
             )
+    assert caught.value.cause == "conflict"
+    assert isinstance(caught.value.__cause__, IntegrityError)
     with store.read() as session:
         assert session.exec(select(func.count()).select_from(Call)).one() == 0
 
@@ -507,28 +510,13 @@ def test_two_processes_get_unique_references(tmp_path: Path, clock) -> None:  # 
     finally:
         store.dispose()
 
-    context = multiprocessing.get_context("spawn")
-    go = context.Barrier(2)
-    results = context.Queue()
-    workers = [
-        context.Process(target=_create_calls_worker, args=(str(path), customer_id, analyst_id, go, results))
-        for _ in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    try:
-        outcomes = [results.get(timeout=120) for _ in workers]
-    finally:
-        for worker in workers:
-            worker.join(timeout=30)
-            if worker.is_alive():
-                worker.kill()
+    outcomes, exit_codes = in_two_processes(_create_calls_worker, str(path), customer_id, analyst_id)
     errors = [detail for status, detail in outcomes if status != "ok"]
     assert errors == []
     references = [reference for _, refs in outcomes for reference in refs]
     assert len(references) == 2 * CALLS_PER_PROCESS
     assert sorted(references) == [f"HD-{n:06d}" for n in range(1, 2 * CALLS_PER_PROCESS + 1)]
-    assert all(worker.exitcode == 0 for worker in workers)
+    assert exit_codes == [0, 0]
 
     check = sqlite3.connect(path)
     try:

@@ -143,7 +143,7 @@ def test_allow_past_accepts_a_past_time():
         ("2026-03-12", ["at what time?"]),
         ("+0m", ["that is now", "future"]),
         ("in 0 hours", ["that is now"]),
-        ("+2 weeks", ["unknown unit", "min, h or d"]),
+        ("+2 fortnights", ["unknown unit", "min, h, d, week or month"]),
         ("+2d30", ["only hours can be followed by minutes"]),
         ("+500d", ["more than a year ahead"]),
         ("2027-06-01 10:00", ["more than a year ahead"]),
@@ -324,3 +324,88 @@ def test_relative_hours_and_minutes_add_up(hours, minutes):
     """``+{h}h{m}`` is now + h hours + m minutes."""
     result = parse_when(f"+{hours}h{minutes:02d}", NOW, LONDON)
     assert result.when == NOW + timedelta(hours=hours, minutes=minutes)
+
+
+# --- the odd days: 29 February ahead, and +1d across the clocks changing ----------------
+
+
+def test_29_february_typed_in_december_is_next_february():
+    """On 1 Dec 2027, 29 Feb 2028 is ahead (2027 has no 29 Feb): accepted, not "not a date"."""
+    result = parse("29 feb 10:00", now=utc(2027, 12, 1, 10, 0))
+    assert result.ok, result.error
+    assert result.when == utc(2028, 2, 29, 10, 0)
+
+
+def test_29_february_in_a_year_without_one_is_too_far_not_not_a_date():
+    """On 1 Mar 2026 the next 29 February is in 2028: refused as too far ahead, saying which day."""
+    result = parse("29 feb 10:00", now=utc(2026, 3, 1, 10, 0))
+    assert not result.ok
+    assert "29 Feb 2028" in result.error and "more than a year ahead" in result.error
+
+
+def test_a_day_no_month_has_is_not_a_date():
+    assert parse("31 apr 10:00").error == "31 apr is not a date"
+
+
+def test_plus_one_day_is_the_same_time_tomorrow_across_the_clocks_going_forward():
+    """Saturday 28 March 12:00 GMT: +1d is Sunday 12:00 BST, 23 hours away, and the text says so."""
+    result = parse("+1d", now=utc(2026, 3, 28, 12, 0))
+    assert result.when == utc(2026, 3, 29, 11, 0)
+    assert "Sun 29 Mar 2026 12:00" in result.understood
+    assert "same time of day" in result.understood and "23 hours from now" in result.understood
+
+
+def test_plus_one_day_is_the_same_time_tomorrow_across_the_clocks_going_back():
+    """Saturday 24 October 12:00 BST: +1d is Sunday 12:00 GMT, 25 hours away."""
+    result = parse("+1d", now=utc(2026, 10, 24, 11, 0))
+    assert result.when == utc(2026, 10, 25, 12, 0)
+    assert "Sun 25 Oct 2026 12:00" in result.understood and "25 hours from now" in result.understood
+
+
+def test_plus_one_day_on_an_ordinary_day_is_24_hours_and_says_same_time_of_day():
+    result = parse("+1d")
+    assert result.when == NOW + timedelta(days=1)
+    assert result.understood.endswith("the same time of day, 1 day on")
+
+
+def test_plus_24_hours_is_elapsed_time_and_says_the_time_of_day_moves():
+    """+24h across the change stays 24 real hours; the text warns that the wall clock moves."""
+    result = parse("+24h", now=utc(2026, 3, 28, 12, 0))
+    assert result.when == utc(2026, 3, 29, 12, 0)
+    assert "13:00" in result.understood and "time of day moves" in result.understood
+    assert "time of day moves" not in parse("+24h").understood
+
+
+def test_plus_one_day_into_the_skipped_hour_is_refused_offering_hours():
+    """01:30 on Saturday: +1d would be 01:30 on Sunday, which does not exist; +24h is offered."""
+    result = parse("+1d", now=utc(2026, 3, 28, 1, 30))
+    assert not result.ok
+    assert "does not exist" in result.error and "+24h" in result.error
+    assert parse("+24h", now=utc(2026, 3, 28, 1, 30)).ok
+
+
+def test_plus_one_month_keeps_the_time_and_clamps_to_the_end_of_the_month():
+    """relativedelta: 31 January + 1 month is 28 February, and the text says why."""
+    result = parse("+1 month", now=utc(2026, 1, 31, 10, 0))
+    assert result.when == utc(2026, 2, 28, 10, 0)
+    assert "the last day of that month" in result.understood
+    assert parse("in 2 weeks").when == NOW + timedelta(days=14)
+    assert not parse("+14 months").ok
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["+{n}d", "in {n} days", "+{n} day"]),
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)),
+    st.sampled_from([LONDON, NEW_YORK, ZoneInfo("Australia/Lord_Howe")]),
+)
+def test_calendar_days_keep_the_time_of_day(n, form, now, zone):
+    """``+{n}d`` is refused (a skipped or repeated time) or lands at the same wall time n days on."""
+    result = parse_when(form.format(n=n), now, zone)
+    if not result.ok:
+        assert "does not exist" in result.error or "happens twice" in result.error
+        return
+    before, after = now.astimezone(zone), result.when.astimezone(zone)
+    assert after.date() == before.date() + timedelta(days=n)
+    assert (after.hour, after.minute, after.second) == (before.hour, before.minute, before.second)

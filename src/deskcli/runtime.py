@@ -7,15 +7,16 @@ first frame; CLI subcommands call it directly.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy.exc import DBAPIError
+from typing import TypeVar
 
 from deskcli.store import db
 from deskcli.config import paths
 from deskcli.core.clock import Clock, SystemClock
-from deskcli.core.errors import SettingsError
+from deskcli.core.errors import DeskError, SettingsError, StartupError
 from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
 from deskcli.models import Analyst, AnalystBase
 from deskcli.services.lifecycle import analysts, knowledge
@@ -23,6 +24,12 @@ from deskcli.services.actor import Actor
 from deskcli.services.timekeeping.business_time import BusinessCalendar
 from deskcli.services.rules.policy import Policies, load_policies
 from deskcli.config.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
+from deskcli.config.filemodes import file_warnings
+
+T = TypeVar("T")
+
+Progress = Callable[[float], None]
+"""Called with the seconds left while start-up waits for another program's lock."""
 
 
 @dataclass
@@ -51,8 +58,18 @@ class Runtime:
         return Actor(self.analyst.id if self.analyst else None, self.clock)
 
     def set_profile(self, profile: AnalystProfile) -> Analyst:
-        """Keep the analyst profile in the config file and in the database."""
-        save_analyst_profile(profile, self.config_path)
+        """Keep the analyst profile in the config file and in the database.
+
+        Raises :class:`SettingsError` when the config file cannot be written and a
+        :class:`~deskcli.core.errors.StoreError` when the database cannot.
+        """
+        try:
+            save_analyst_profile(profile, self.config_path)
+        except OSError as exc:
+            raise SettingsError(
+                f"config file {self.config_path} cannot be written: {exc.strerror or exc}.",
+                "Make its folder writable, or choose another file with --config PATH.",
+            ) from exc
         self.settings = self.settings.model_copy(update={"analyst": profile})
         with self.store.write() as session:
             self.analyst = analysts.ensure_analyst(session, _analyst_base(profile), self.actor())
@@ -99,44 +116,83 @@ def _demo_seat(settings: Settings, options: LaunchOptions) -> Settings:
     return settings.model_copy(update={"analyst": seat, "db": demo, "database_url": None})
 
 
-def open_runtime(options: LaunchOptions, clock: Clock | None = None) -> Runtime:
+def open_runtime(options: LaunchOptions, clock: Clock | None = None, progress: Progress | None = None) -> Runtime:
     """Load settings and policies, open (and upgrade) the database, find the analyst.
 
-    Raises a :class:`~deskcli.core.errors.DeskError` subclass with a message for the user
-    when a setting, policy file or the database is unusable.
+    Every failure ends as a :class:`~deskcli.core.errors.DeskError` with a message for the
+    user: a setting, policy file or the database that is unusable has its own error; anything
+    unexpected becomes a :class:`~deskcli.core.errors.StartupError` naming the step and the
+    cause (the original exception is its ``__cause__``). Nothing is left open on failure.
+
+    When another program holds the database (or another deskcli is upgrading it), opening
+    waits up to ``settings.startup_wait_seconds``, calling ``progress`` with the seconds left
+    (the console shows them on its "Opening the database…" line), then raises
+    :class:`~deskcli.core.errors.DatabaseBusy`.
     """
     clock = clock or SystemClock()
     config_path = options.config or paths.config_file()
-    if options.is_demo:
-        settings = _demo_seat(load_settings(config_path, db=None), options)
-    else:
-        settings = load_settings(config_path, db=options.db)
-    policies = load_policies(settings.policy_dir)
-    target = db.target_for(settings.db, settings.database_url)
-    store = db.open_store(
-        target,
-        db.SqliteOptions(
-            synchronous=settings.sqlite_synchronous,
-            busy_timeout_ms=settings.busy_timeout_ms,
-            cache_kib=settings.sqlite_cache_kib,
+    settings = _step("reading the settings", lambda: _settings(options, config_path))
+    policies = _step("reading the policy files", lambda: load_policies(settings.policy_dir))
+    target = _step("choosing the database", lambda: db.target_for(settings.db, settings.database_url))
+    deadline = time.monotonic() + settings.startup_wait_seconds
+    store = _step(
+        "opening the database",
+        lambda: db.open_store(
+            target,
+            db.SqliteOptions(
+                synchronous=settings.sqlite_synchronous,
+                busy_timeout_ms=settings.busy_timeout_ms,
+                cache_kib=settings.sqlite_cache_kib,
+            ),
+            wait_s=settings.startup_wait_seconds,
+            progress=progress,
         ),
     )
-    runtime = Runtime(settings=settings, store=store, policies=policies, clock=clock, config_path=config_path)
-    upgrade = store.upgrade
-    if upgrade is not None and upgrade.changed and upgrade.from_revision is not None:
-        backup = f" A copy from before the upgrade is at {upgrade.backup}." if upgrade.backup else ""
-        runtime.notes.append(
-            f"The database was upgraded from schema {upgrade.from_revision} to {upgrade.to_revision}.{backup}"
-        )
     try:
-        with store.write() as session:
-            knowledge.sync_shipped(session, runtime.actor())
-            if settings.analyst is not None:
-                runtime.analyst = analysts.ensure_analyst(session, _analyst_base(settings.analyst), runtime.actor())
-    except DBAPIError as exc:
-        store.dispose()
-        raise db.as_store_error(target, exc) from None
-    except Exception:
+        runtime = Runtime(settings=settings, store=store, policies=policies, clock=clock, config_path=config_path)
+        runtime.notes.extend(_notes(runtime, options))
+        _step("preparing the database", lambda: db.retry_while_busy(lambda: _first_write(runtime), deadline, progress))
+    except BaseException:
         store.dispose()
         raise
     return runtime
+
+
+def _settings(options: LaunchOptions, config_path: Path) -> Settings:
+    if options.is_demo:
+        return _demo_seat(load_settings(config_path, db=None), options)
+    return load_settings(config_path, db=options.db)
+
+
+def _first_write(runtime: Runtime) -> None:
+    """The shipped knowledge articles and the analyst's row, in one write."""
+    with runtime.store.write() as session:
+        knowledge.sync_shipped(session, runtime.actor())
+        if runtime.settings.analyst is not None:
+            runtime.analyst = analysts.ensure_analyst(session, _analyst_base(runtime.settings.analyst), runtime.actor())
+
+
+def _step(doing: str, action: Callable[[], T]) -> T:
+    """Run one step of opening; anything that is not already a DeskError becomes a StartupError."""
+    try:
+        return action()
+    except DeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every start-up failure must end in a message
+        raise StartupError(
+            f"deskcli could not start: {doing} failed with {type(exc).__name__}: {exc}",
+            "deskcli did not expect this; please report it with this message.",
+        ) from exc
+
+
+def _notes(runtime: Runtime, options: LaunchOptions) -> list[str]:
+    """Things to tell the analyst once: a schema upgrade and its backup, files readable by others."""
+    notes = []
+    upgrade = runtime.store.upgrade
+    if upgrade is not None and upgrade.changed and upgrade.from_revision is not None:
+        backup = f" A copy from before the upgrade is at {upgrade.backup}." if upgrade.backup else ""
+        notes.append(
+            f"The database was upgraded from schema {upgrade.from_revision} to {upgrade.to_revision}.{backup}"
+        )
+    notes.extend(file_warnings(runtime.settings, runtime.config_path, runtime.store.target))
+    return notes

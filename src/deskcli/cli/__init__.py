@@ -11,6 +11,7 @@ message (no traceback) and exit with status 2.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,15 +52,37 @@ def quick_launch(argv: list[str]) -> LaunchOptions | None:
     )
 
 
+COMPLETE_ENV = "_DESKCLI_COMPLETE"
+"""Set by the shell's completion script (click's protocol): click must answer, not the console."""
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``deskcli`` command."""
-    prepare_console_process()
+    """Entry point of the ``deskcli`` command.
+
+    Every error ends as one message and exit status 2, never a traceback
+    (:func:`deskcli.cli.common.run_guarded`).
+    """
+    from deskcli.cli.common import run_guarded
+
     args = sys.argv[1:] if argv is None else argv
-    options = quick_launch(args)
+    # Shell completion runs "deskcli" with no arguments and this variable set: that is
+    # not a plain start, and the full-screen console must not open.
+    options = None if os.environ.get(COMPLETE_ENV) else quick_launch(args)
     if options is not None:
-        from deskcli.cli.console import run_console
+        prepare_console_process()
 
-        sys.exit(run_console(options))
-    from deskcli.cli.commands import cli
+        def console() -> None:
+            from deskcli.cli.console import run_console
 
-    cli.main(args=args, prog_name="deskcli")
+            sys.exit(run_console(options))
+
+        run_guarded(console)
+        return
+
+    def command_line() -> None:
+        prepare_console_process()
+        from deskcli.cli.commands import cli
+
+        cli.main(args=args, prog_name="deskcli")
+
+    run_guarded(command_line)

@@ -69,14 +69,10 @@ def check(options: LaunchOptions, full: bool) -> None:
         runtime = open_runtime(options)
     except DeskError as error:
         fail(error)
-    from sqlalchemy.exc import DBAPIError
-
-    from deskcli.store.db import as_store_error
-
     try:
         report = describe(runtime, full=full)
-    except DBAPIError as exc:
-        fail(as_store_error(runtime.store.target, exc))
+    except DeskError as error:
+        fail(error)
     finally:
         runtime.close()
     for label, value in report.lines:
@@ -96,18 +92,25 @@ def policies() -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite files already in FOLDER.")
 def copy_policies(folder: Path, force: bool) -> None:
-    """Copy the shipped policy files into FOLDER to edit them there."""
-    from deskcli.config import datafiles
+    """Copy the shipped policy files into FOLDER to edit them there.
 
-    folder.mkdir(parents=True, exist_ok=True)
+    Like every file deskcli makes, the copies are readable only by you (0600), in a
+    folder made 0700 if deskcli creates it.
+    """
+    from deskcli.config import datafiles, paths
+
     copied, kept = [], []
-    for file in datafiles.iter_folder("policies", ".toml"):
-        target = folder / file.name.rsplit("/", 1)[-1]
-        if target.exists() and not force:
-            kept.append(target.name)
-            continue
-        target.write_text(file.text, encoding="utf-8")
-        copied.append(target.name)
+    try:
+        paths.make_private_dir(folder)
+        for file in datafiles.iter_folder("policies", ".toml"):
+            target = folder / file.name.rsplit("/", 1)[-1]
+            if target.exists() and not force:
+                kept.append(target.name)
+                continue
+            paths.write_private_text(target, file.text)
+            copied.append(target.name)
+    except OSError as exc:
+        fail(DeskError(f"{exc.filename or folder}: cannot be written ({exc.strerror or exc})."))
     click.echo(f"Copied {len(copied)} file(s) to {folder}." + (f" Kept existing: {', '.join(kept)}." if kept else ""))
     click.echo(f'Use them: set policy_dir = "{folder.resolve()}" in the config file (or DESKCLI_POLICY_DIR).')
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from deskcli.core.errors import DeskError
 
@@ -18,3 +19,38 @@ def fail(error: DeskError) -> None:
     if error.hint:
         click.echo(error.hint, err=True)
     sys.exit(EXIT_ERROR)
+
+
+def unexpected(exc: BaseException) -> DeskError:
+    """An exception deskcli did not expect, as one message; the traceback goes to a file.
+
+    The file (``last-error.txt`` in the cache folder, readable only by the user) is
+    named in the hint, so a support person can ask for it; the terminal never shows
+    a traceback.
+    """
+    import traceback
+
+    detail = "".join(traceback.format_exception(exc))
+    hint = "deskcli did not expect this; please report it with this message."
+    try:
+        from deskcli.config import paths
+
+        folder = paths.cache_dir()
+        paths.make_private_dir(folder)
+        log = folder / "last-error.txt"
+        paths.write_private_text(log, detail)
+        hint = f"deskcli did not expect this; please report it with this message and the file {log}."
+    except Exception:  # noqa: BLE001 - the message matters more than the file
+        pass
+    text = str(exc).strip() or "(no message)"
+    return DeskError(f"unexpected {type(exc).__name__}: {text}", hint)
+
+
+def run_guarded(command: Callable[[], object]) -> None:
+    """Run a whole command: a DeskError becomes its message, anything else :func:`unexpected`; exit 2."""
+    try:
+        command()
+    except DeskError as error:
+        fail(error)
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
+        fail(unexpected(exc))

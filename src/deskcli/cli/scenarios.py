@@ -78,7 +78,7 @@ def check_scenarios(options: LaunchOptions | None, path: Path | None) -> None:
     from deskcli.core.errors import DeskError
     from deskcli.services.lifecycle.knowledge import shipped_articles
     from deskcli.services.rules.policy import load_policies
-    from deskcli.services.training.scenarios import check_against_policies, load_scenario_file, load_scenarios
+    from deskcli.services.training.scenarios import load_scenario_file, load_scenarios, problems_with
 
     settings = _settings(options)
     try:
@@ -92,11 +92,9 @@ def check_scenarios(options: LaunchOptions | None, path: Path | None) -> None:
         slugs = [slug for slug, _meta, _symptoms, _steps in shipped_articles()]
     except DeskError as error:
         fail(error)
-    routes = [route.key for route in policies.escalation.routes]
-    triggers = [trigger.key for trigger in policies.escalation.triggers]
     problems = _duplicate_keys(loaded)
     for scenario in loaded:
-        problems.extend(check_against_policies(scenario, routes, triggers, slugs))
+        problems.extend(problems_with(scenario, policies, slugs))
     if problems:
         for problem in problems:
             click.echo(problem)

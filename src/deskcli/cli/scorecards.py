@@ -42,10 +42,8 @@ def scorecards(
     offset: int,
 ) -> None:
     """List practice-call scorecards, newest first, or export them."""
-    from sqlalchemy.exc import DBAPIError
-
     from deskcli.cli.common import fail
-    from deskcli.store.db import as_store_error
+    from deskcli.config import paths
     from deskcli.core.errors import DeskError
     from deskcli.runtime import open_runtime
     from deskcli.services.training import scorecard
@@ -74,8 +72,6 @@ def scorecards(
                 # Built inside the session: the rows are not usable once it ends.
                 exported = [scorecard.to_json(card) for card in cards]
                 markdown = [scorecard.to_markdown(card, zone=zone) for card in cards]
-        except DBAPIError as exc:
-            fail(as_store_error(runtime.store.target, exc))
         except DeskError as error:
             fail(error)
         finally:
@@ -91,7 +87,8 @@ def scorecards(
 
     if output is not None:
         try:
-            output.write_text(text, encoding="utf-8")
+            # Scorecards name trainees and callers: readable only by the user, like deskcli's other files.
+            paths.write_private_text(output, text)
         except OSError as exc:
             fail(DeskError(f"{output}: cannot be written ({exc.strerror or exc})."))
         click.echo(f"Wrote {len(exported)} scorecard(s) to {output}.", err=True)

@@ -11,19 +11,48 @@ and what was expected.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import time
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from deskcli.core.errors import DataFileError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """Base of every data-file model: unknown keys are errors, loaded values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+_CLOCK_TEXT = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
+
+
+def _time_of_day(value: object) -> time:
+    """A TOML local time (``18:00:00``) or the text ``"18:00"``; nothing else.
+
+    pydantic alone reads the number ``18`` as 18 seconds past midnight: an office that
+    writes ``evening_from = 18`` must be told, not greeted with "Good evening" all day.
+    """
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    if isinstance(value, str):
+        match = _CLOCK_TEXT.match(value.strip())
+        if match:
+            return time(int(match[1]), int(match[2]), int(match[3] or 0))
+    raise ValueError(f"expected a time of day such as 18:00:00 (or \"18:00\"), found {value!r}")
+
+
+LocalTime = Annotated[time, BeforeValidator(_time_of_day)]
+"""A time of day in a data file, read strictly (see :func:`_time_of_day`)."""
 
 
 @dataclass(frozen=True)

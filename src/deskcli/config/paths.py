@@ -68,3 +68,22 @@ def make_private_dir(path: Path) -> None:
     for directory in reversed(missing):
         directory.mkdir(mode=0o700)
         os.chmod(directory, 0o700)  # mkdir's mode is reduced by the umask
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8), readable only by the user (0600).
+
+    For files that name people (scorecards, exports): an existing file is tightened
+    to 0600 too, since it is about to hold the same names. A new file is never
+    readable by others, even for a moment (it is created 0600, whatever the umask).
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            fd = -1
+            handle.write(text)
+    finally:
+        if fd != -1:
+            os.close(fd)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -129,6 +128,9 @@ class Settings(BaseSettings):
     """SQLite durability; FULL survives power loss, which is what "never lose a word" needs."""
     busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
     """How long a write waits for another deskcli process holding the database."""
+    startup_wait_seconds: float = Field(default=30.0, ge=0, le=3600)
+    """How long start-up waits for another program holding the database (or another
+    deskcli upgrading it), counting down, before saying so and stopping."""
     sqlite_cache_kib: int = Field(default=1024, ge=64, le=1_048_576)
     """SQLite page cache per connection, in KiB. The console's queries read a few pages
     each (the operating system caches the file too); 1 MiB keeps three connections
@@ -172,6 +174,16 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Z]{1,6}", value):
             raise ValueError("expected 1 to 6 capital letters, e.g. HD")
         return value
+
+    @field_validator("greeting_template")
+    @classmethod
+    def _usable_greeting(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        # The same check as the greeting policy's template: rendered once with the longest names.
+        from deskcli.services.rules.greeting_policy import check_template
+
+        return check_template(value)
 
     @field_validator("database_url")
     @classmethod
@@ -235,17 +247,28 @@ class _ConfigFileSource(PydanticBaseSettingsSource):
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse the config file; a missing file is an empty config."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        content = path.read_bytes()
     except FileNotFoundError:
         return {}
+    except IsADirectoryError as exc:
+        raise SettingsError(f"config file {path} is a folder, not a file.", "Give the path of a TOML file.") from exc
+    except OSError as exc:
+        raise SettingsError(f"config file {path} cannot be read: {exc.strerror or exc}") from exc
+    try:
+        decoded = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            f"config file {path} is not UTF-8 text (line {line} holds bytes that are not UTF-8).",
+            "Save it as UTF-8 in your editor, or move it away to start from the defaults.",
+        ) from exc
+    try:
+        return tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(
             f"config file {path} is not valid TOML: {exc}",
             "Fix the file, or move it away to start from the defaults.",
         ) from exc
-    except OSError as exc:
-        raise SettingsError(f"config file {path} cannot be read: {exc.strerror}") from exc
 
 
 def known_env_names() -> set[str]:
@@ -335,36 +358,72 @@ def load_settings(config_path: Path | None = None, **flags: Any) -> Settings:
 
 
 def save_analyst_profile(profile: AnalystProfile, config_path: Path | None = None) -> Path:
-    """Keep the analyst profile in the config file, leaving other settings untouched.
+    """Keep the analyst profile in the config file, leaving everything else as it was.
 
-    The file is written atomically and readable only by the user (it may also hold an
-    SMTP password).
+    The user's comments, layout and other settings are kept (tomlkit edits the
+    document in place; only the ``[analyst]`` values change). The file is written
+    atomically through a temporary file created afresh, readable only by the user
+    (the config may also hold an SMTP password). A file that is not valid TOML is
+    refused and left untouched.
     """
+    import tomlkit
+
     config_path = config_path or paths.config_file()
-    config = read_config_file(config_path)
-    config["analyst"] = profile.model_dump(exclude_defaults=False)
+    read_config_file(config_path)  # refuses a broken file with the same message as at start
+    try:
+        document = tomlkit.parse(config_path.read_text(encoding="utf-8")) if config_path.exists() else tomlkit.document()
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise SettingsError(f"config file {config_path} cannot be edited: {exc}") from exc
+    values = profile.model_dump(exclude_defaults=False)
+    existing = document.get("analyst")
+    if isinstance(existing, dict):
+        for key, value in values.items():
+            existing[key] = value
+    else:
+        if "analyst" in document:
+            del document["analyst"]
+        table = tomlkit.table()
+        for key, value in values.items():
+            table[key] = value
+        document["analyst"] = table
+    text = tomlkit.dumps(document)
+    tomllib.loads(text)  # what is written must read back
     paths.make_private_dir(config_path.parent)
-    temporary = config_path.with_suffix(".toml.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        tomli_w.dump(config, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, config_path)
+    _replace_privately(config_path, text.encode("utf-8"))
     return config_path
 
 
 def save_setting(name: str, value: object, config_path: Path | None = None) -> Path:
-    """Keep one top-level setting (e.g. the theme) in the config file, the rest untouched."""
+    """Keep one top-level setting (e.g. the theme) in the config file; comments and the rest stay."""
+    import tomlkit
+
     config_path = config_path or paths.config_file()
-    config = read_config_file(config_path)
-    config[name] = value
+    read_config_file(config_path)  # refuses a broken file with the same message as at start
+    try:
+        document = tomlkit.parse(config_path.read_text(encoding="utf-8")) if config_path.exists() else tomlkit.document()
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise SettingsError(f"config file {config_path} cannot be edited: {exc}") from exc
+    document[name] = value
+    text = tomlkit.dumps(document)
+    tomllib.loads(text)  # what is written must read back
     paths.make_private_dir(config_path.parent)
-    temporary = config_path.with_suffix(".toml.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        tomli_w.dump(config, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, config_path)
+    _replace_privately(config_path, text.encode("utf-8"))
     return config_path
+
+
+def _replace_privately(path: Path, content: bytes) -> None:
+    """Write ``content`` to a fresh 0600 temporary file beside ``path``, then move it over ``path``."""
+    temporary = path.with_name(path.name + ".tmp")
+    # A temporary file left by an interrupted save would keep its own mode (and owner)
+    # if it were reused: remove it and create a new one.
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from urllib.parse import quote
 
-from deskcli.core.errors import StoreError
+from deskcli.core.errors import DatabaseDamaged, DatabaseReadOnly, StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 _CHOOSE_ANOTHER = "Choose another file with --db PATH (or DESKCLI_DB)."
+
+RESTORE_HINT = (
+    "deskcli has stopped before writing more into it. Restore the file from a backup "
+    "(deskcli keeps a copy named <file>.before-NNNN from before each upgrade), "
+    "or choose another file with --db PATH."
+)
+"""What to do about a damaged database file."""
 
 
 class FileState(Enum):
@@ -85,29 +94,34 @@ def _check_creatable(path: Path) -> None:
 
 def _check_writable(path: Path) -> None:
     if not os.access(path, os.W_OK):
-        raise StoreError(
+        raise DatabaseReadOnly(
             f"{path} cannot be written: the file is read-only (for your user, or on a read-only disk).",
             "deskcli has not changed it. Make it writable, or choose another file with --db PATH (or DESKCLI_DB).",
         )
     # WAL mode keeps two files next to the database, so the folder must be writable too.
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(
+        raise DatabaseReadOnly(
             f"{path} cannot be written: its folder {path.parent} is read-only for your user "
             "(SQLite needs to create its -wal and -shm files there).",
             _CHOOSE_ANOTHER,
         )
 
 
-def _read_revision(path: Path, known_revisions: list[str]) -> str | None:
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that leaves no trace on the file."""
     # Without a -wal file there is nothing to recover, so the file can be read as
     # immutable: SQLite then creates no -wal/-shm of its own and leaves no trace.
     wal = path.with_name(path.name + "-wal")
     flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     uri = f"file:{quote(str(path))}?{flags}"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=5)
+        return sqlite3.connect(uri, uri=True, timeout=5)
     except sqlite3.Error as exc:
         raise StoreError(f"{path} cannot be opened: {exc}.", _CHOOSE_ANOTHER) from None
+
+
+def _read_revision(path: Path, known_revisions: list[str]) -> str | None:
+    connection = _open_read_only(path)
     try:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "alembic_version" not in tables:
@@ -121,10 +135,7 @@ def _read_revision(path: Path, known_revisions: list[str]) -> str | None:
             return None
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{path} is damaged: SQLite says “{exc}”.",
-            "deskcli has not changed it. Restore it from a backup, or choose another file with --db PATH.",
-        ) from None
+        raise DatabaseDamaged(f"{path} is damaged: SQLite says “{exc}”.", RESTORE_HINT) from None
     finally:
         connection.close()
     revision = row[0] if row else None
@@ -145,3 +156,92 @@ def create_private_file(path: Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
+
+
+@dataclass(frozen=True)
+class QuickCheck:
+    """What SQLite's ``PRAGMA quick_check`` found within its time budget."""
+
+    problems: tuple[str, ...]
+    """SQLite's findings (empty when none were found)."""
+    finished: bool
+    """False when the budget ran out first (only part of the file was checked)."""
+    seconds: float
+
+    @property
+    def damaged(self) -> bool:
+        """True when SQLite found damage."""
+        return bool(self.problems)
+
+
+def quick_check(path: Path, budget_s: float | None) -> QuickCheck:
+    """Run ``PRAGMA quick_check`` read-only, stopping after ``budget_s`` seconds (``None``: no limit).
+
+    The quick check reads every page of every table and index and checks their
+    structure (not that indexes match their tables - that is ``integrity_check``): a
+    damaged page of the call table is found before anything writes into it. On a
+    large file the budget stops it part-way; what was read is still reported.
+    """
+    started = time.monotonic()
+    connection = _open_read_only(path)
+    if budget_s is not None:
+        deadline = started + budget_s
+        # Called every 1,000 virtual-machine steps; a non-zero answer interrupts the pragma.
+        connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+    try:
+        rows = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
+        finished = True
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc).lower():
+            rows, finished = [str(exc)], True
+        else:
+            rows, finished = ["ok"], False
+    except sqlite3.DatabaseError as exc:
+        rows, finished = [str(exc)], True
+    finally:
+        connection.close()
+    problems = tuple(row for row in rows if row != "ok")
+    return QuickCheck(problems, finished, time.monotonic() - started)
+
+
+def refuse_if_damaged(path: Path, budget_s: float | None) -> QuickCheck:
+    """:func:`quick_check`, raising :class:`DatabaseDamaged` (with what to do) when it finds damage."""
+    found = quick_check(path, budget_s)
+    if found.damaged:
+        listed = "; ".join(found.problems[:3])
+        raise DatabaseDamaged(f"{path} is damaged: SQLite's check found “{listed}”.", RESTORE_HINT)
+    return found
+
+
+def wait_for_write_lock(
+    path: Path, deadline: float, progress: Callable[[float], None] | None = None, *, poll_s: float = 0.25
+) -> bool:
+    """Wait until no other program holds ``path``'s write lock, or until ``deadline`` (monotonic).
+
+    Takes the lock for an instant (``BEGIN IMMEDIATE`` then ``ROLLBACK``) on a
+    connection of its own, polling every ``poll_s`` and calling ``progress`` with the
+    seconds left while another program holds it. Returns True once the lock was free,
+    False when the deadline passed first. A file that cannot be opened at all is left to
+    the real open to report (True).
+    """
+    try:
+        connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return True
+    try:
+        while True:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("ROLLBACK")
+                return True
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorcode", 5) & 0xFF not in (5, 6):  # not BUSY / LOCKED
+                    return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if progress is not None:
+                progress(left)
+            time.sleep(min(poll_s, left))
+    finally:
+        connection.close()

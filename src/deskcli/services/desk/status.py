@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, func, select
 
-from deskcli.store import migrate
+from deskcli.store import dbfile, migrate
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer
 
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ def describe(runtime: Runtime, *, full: bool = False) -> StatusReport:
     store = runtime.store
     report = StatusReport()
     report.lines.append(("database", store.target.describe()))
-    report.lines.append(("schema", f"{migrate.current_revision(store.engine)} (newest known: {migrate.head_revision()})"))
+    with store.read() as session:
+        revision = migrate.revision_on(session.connection())
+    report.lines.append(("schema", f"{revision} (newest known: {migrate.head_revision()})"))
     if store.target.sqlite_path is not None:
         size = store.target.sqlite_path.stat().st_size
         report.lines.append(("size", f"{size / 1_048_576:.1f} MiB"))
@@ -57,4 +60,28 @@ def describe(runtime: Runtime, *, full: bool = False) -> StatusReport:
             ok = problems == ["ok"]
             report.healthy = report.healthy and ok
             report.lines.append(("integrity", "ok" if ok else "; ".join(problems[:5])))
+            if not ok:
+                report.lines.append(("what to do", dbfile.RESTORE_HINT))
+    if not full and store.target.sqlite_path is not None:
+        _structure(report, store.target.sqlite_path)
     return report
+
+
+CHECK_BUDGET_S = 10.0
+"""How long ``deskcli check`` (without ``--full``) spends on SQLite's quick check."""
+
+
+def _structure(report: StatusReport, path: Path) -> None:
+    """SQLite's quick check of every page, within :data:`CHECK_BUDGET_S`."""
+    found = dbfile.quick_check(path, CHECK_BUDGET_S)
+    if found.damaged:
+        report.healthy = False
+        report.lines.append(("structure", "DAMAGED: " + "; ".join(found.problems[:5])))
+        report.lines.append(("what to do", dbfile.RESTORE_HINT))
+    elif found.finished:
+        report.lines.append(("structure", f"ok (quick check, {found.seconds:.1f} s)"))
+    else:
+        report.lines.append((
+            "structure",
+            f"no damage in the part checked within {CHECK_BUDGET_S:g} s; run deskcli check --full to check it all",
+        ))

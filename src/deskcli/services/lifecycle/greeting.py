@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from deskcli.services.rules.policy import GreetingPolicy
+from deskcli.services.rules.greeting_policy import GreetingPolicy, fill_template
 
 
 def time_of_day(moment: datetime, zone: ZoneInfo, policy: GreetingPolicy) -> str:
@@ -29,10 +29,11 @@ def render(
     template: str | None = None,
 ) -> str:
     """The greeting line: "Good afternoon, Ann Jones, Help Desk. How may I help you today?"."""
-    text = (template or policy.template).format(
+    # Both templates were checked by rendering them once (GreetingPolicy, Settings).
+    return fill_template(
+        template or policy.template,
         time_of_day=time_of_day(moment, zone, policy),
         analyst_name=analyst_name,
         department=department,
         organisation=organisation,
     )
-    return " ".join(text.split())

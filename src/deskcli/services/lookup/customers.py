@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import OPEN_STATUSES, Call, Customer, CustomerCreate, CustomerPhone
 from deskcli.services.lookup import fts_sqlite, phones
+from deskcli.services.lookup.email_rule import email_problem
 from deskcli.services.actor import Actor
 
 ABUSIVE_HISTORY = "abusive_history"
@@ -27,9 +28,9 @@ def _email(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
-    local, _, domain = value.partition("@")
-    if not local or "." not in domain or " " in value:
-        raise RuleViolation(f"email: {value!r} is not an e-mail address (expected name@example.org).")
+    problem = email_problem(value)
+    if problem is not None:
+        raise RuleViolation(f"email: {problem}.")
     return value
 
 
@@ -106,9 +107,37 @@ class CustomerMatch:
     caution_flags: tuple[str, ...]
 
 
+def _next_after(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix``; ``None`` when there is none.
+
+    The last character is stepped to the next code point, skipping the surrogates
+    (U+D800-U+DFFF cannot be stored as UTF-8); U+10FFFF has no next one, so it is
+    dropped and the character before it is stepped instead. Code point order is the
+    order of SQLite's binary collation of UTF-8 text, and of PostgreSQL's "C" collation.
+    """
+    while prefix:
+        last = ord(prefix[-1])
+        if last < 0x10FFFF:
+            step = last + 1
+            if 0xD800 <= step <= 0xDFFF:
+                step = 0xE000
+            return prefix[:-1] + chr(step)
+        prefix = prefix[:-1]
+    return None
+
+
+def _storable(text: str) -> str:
+    """``text`` with any lone surrogate (which has no UTF-8 form) replaced by U+FFFD."""
+    if text.isascii():
+        return text
+    return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in text)
+
+
 def _prefix_range(column, prefix: str):  # noqa: ANN001, ANN202
     """``column`` starts with ``prefix``, as an index-friendly range on any database."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    upper = _next_after(prefix)
+    if upper is None:  # only U+10FFFF characters: everything from the prefix on
+        return column >= prefix
     return (column >= prefix) & (column < upper)
 
 
@@ -170,7 +199,7 @@ def lookup(session: Session, query: str, *, region: str, limit: int = 20) -> lis
     Every path uses an index (or the FTS5 index on SQLite); nothing scans the table
     into Python.
     """
-    query = query.strip()
+    query = _storable(query.strip())
     if not query:
         return []
     if phones.looks_like_phone(query):

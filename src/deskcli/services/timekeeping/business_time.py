@@ -1,10 +1,13 @@
 """Business time: opening hours in the office's timezone, less holidays.
 
 Opening hours are wall-clock ranges per weekday (several a day, e.g. around lunch),
-read in the office zone, so a DST change shortens or lengthens only the hours it
-really touches. Public holidays come from the ``holidays`` package for the office's
+read in the office zone. Public holidays come from the ``holidays`` package for the office's
 country and region (through :mod:`deskcli.services.timekeeping.public_holidays`, which keeps that
-package out of the console's memory); the office adds its own closed days.
+package out of the console's memory); the office adds its own closed days, one by one
+or as recurrence rules (python-dateutil's ``rrule``: "every 24 December").
+
+An instant is open when the office's wall clock then reads a time within one of the
+day's ranges: a DST change shortens or lengthens only the ranges it really touches.
 """
 
 from __future__ import annotations
@@ -14,8 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-MAX_DAYS = 800
-"""How far ahead :meth:`BusinessCalendar.add` looks before giving up."""
+MAX_DAYS = 1100
+"""How far ahead :meth:`BusinessCalendar.add` looks before giving up (three years: the SLA
+policy keeps every target within reach of this, see ``SlaPolicy._reachable``)."""
+
+
+class OutOfReach(ValueError):
+    """The calendar has no (or not enough) opening hours within :data:`MAX_DAYS` days."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,11 @@ class BusinessCalendar:
     """Office-specific closed days."""
     country: str | None = None
     subdivision: str | None = None
+    rules: tuple = ()
+    """Recurring closures (dateutil ``rrule`` objects): a day with an occurrence is closed."""
     _public: dict[int, frozenset[date]] = field(default_factory=dict, repr=False)
+    _recurring: dict[int, frozenset[date]] = field(default_factory=dict, repr=False)
+    _instants: dict[date, tuple[tuple[datetime, datetime], ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def always_open(cls, zone: ZoneInfo) -> BusinessCalendar:
@@ -48,6 +60,14 @@ class BusinessCalendar:
         """A public holiday or an office closed day."""
         if day in self.closed_days:
             return True
+        if self.rules:
+            if day.year not in self._recurring:
+                first, after = datetime(day.year, 1, 1), datetime(day.year + 1, 1, 1)
+                self._recurring[day.year] = frozenset(
+                    moment.date() for rule in self.rules for moment in rule.between(first, after, inc=True)
+                )
+            if day in self._recurring[day.year]:
+                return True
         if self.country is None:
             return False
         if day.year not in self._public:
@@ -56,21 +76,37 @@ class BusinessCalendar:
             self._public[day.year] = public_holidays.dates(self.country, self.subdivision, day.year)
         return day in self._public[day.year]
 
-    def _local(self, day: date, minute: int) -> datetime:
-        """The instant of ``minute`` past local midnight on ``day`` (24:00 is next midnight)."""
-        if minute >= 1440:
-            return datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone).astimezone(UTC)
-        return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.zone).astimezone(UTC)
+    def _day_intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The weekly opening ranges of ``day`` as UTC intervals (cached; closed days not considered).
+
+        An instant is open when the office's wall clock then reads a time within a
+        range. So on the night the clocks go forward, a desk open 01:30-02:30 is open
+        for the 30 minutes that exist; on the night they go back, the repeated half
+        hour of a range counts twice, as it is worked twice.
+        """
+        found = self._instants.get(day)
+        if found is None:
+            if len(self._instants) > 5_000:
+                self._instants.clear()  # a long-running console: keep the cache small
+            shape = _day_shape(day, self.zone)
+            midnight = datetime.combine(day, time(0), tzinfo=UTC)  # the wall clock, read as if it were UTC
+            # Sorted: around a change the pieces of neighbouring ranges can interleave.
+            found = tuple(sorted(
+                interval
+                for span in self.weekly.get(day.weekday(), ())
+                for interval in _wall_range(
+                    midnight + timedelta(minutes=span.start), midnight + timedelta(minutes=span.end), shape
+                )
+            ))
+            self._instants[day] = found
+        return found
 
     def open_intervals(self, first: date, last: date) -> Iterator[tuple[datetime, datetime]]:
         """Opening intervals (UTC) of every day from ``first`` to ``last`` inclusive."""
         day = first
         while day <= last:
             if not self.is_closed_day(day):
-                for span in self.weekly.get(day.weekday(), ()):
-                    start, end = self._local(day, span.start), self._local(day, span.end)
-                    if end > start:
-                        yield start, end
+                yield from self._day_intervals(day)
             day += timedelta(days=1)
 
     def seconds_between(self, start: datetime, end: datetime) -> float:
@@ -100,12 +136,53 @@ class BusinessCalendar:
                     return begin + timedelta(seconds=remaining)
                 remaining -= available
             day += timedelta(days=1)
-        raise ValueError("the calendar has no opening hours in reach")
+        raise OutOfReach(f"the calendar has no opening hours in reach (searched {MAX_DAYS} days ahead)")
 
     def is_open(self, moment: datetime) -> bool:
         """True while the desk is open."""
         day = moment.astimezone(self.zone).date()
         return any(start <= moment < end for start, end in self.open_intervals(day - timedelta(days=1), day))
+
+
+_DayShape = tuple[timedelta, timedelta, datetime | None]
+"""UTC offset before and after a day's clock change, and the instant of the change (``None``: no change)."""
+
+
+def _offset(moment: datetime, zone: ZoneInfo) -> timedelta:
+    return moment.astimezone(zone).utcoffset() or timedelta(0)
+
+
+def _day_shape(day: date, zone: ZoneInfo) -> _DayShape:
+    """Whether the clocks change around ``day`` in ``zone``, and when (found to the second)."""
+    midnight = datetime.combine(day, time(0), tzinfo=UTC)
+    # Every instant whose wall time falls on ``day`` lies in this window, whatever the offset.
+    low, high = midnight - timedelta(hours=15), midnight + timedelta(hours=39)
+    before, after = _offset(low, zone), _offset(high, zone)
+    if before == after:
+        return before, after, None
+    low_s, high_s = int(low.timestamp()), int(high.timestamp())
+    while high_s - low_s > 1:
+        middle = (low_s + high_s) // 2
+        if _offset(datetime.fromtimestamp(middle, UTC), zone) == before:
+            low_s = middle
+        else:
+            high_s = middle
+    return before, after, datetime.fromtimestamp(high_s, UTC)
+
+
+def _wall_range(start: datetime, end: datetime, shape: _DayShape) -> Iterator[tuple[datetime, datetime]]:
+    """The instants whose wall time is in ``[start, end)`` (wall times written as UTC datetimes)."""
+    before, after, change = shape
+    if change is None:
+        yield start - before, end - before
+        return
+    # Before the change the wall clock reads instant + before; from it on, instant + after.
+    first = (start - before, min(end - before, change))
+    second = (max(start - after, change), end - after)
+    pieces = [piece for piece in (first, second) if piece[1] > piece[0]]
+    if len(pieces) == 2 and pieces[0][1] >= pieces[1][0]:
+        pieces = [(pieces[0][0], max(pieces[0][1], pieces[1][1]))]
+    yield from pieces
 
 
 def seconds_excluding(

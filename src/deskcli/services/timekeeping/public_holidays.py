@@ -91,7 +91,7 @@ def _save(content: dict) -> None:
     """Write the cache atomically (two consoles may fill it at once); failing is harmless."""
     path = _cache_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)  # 0700, like deskcli's other folders
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".holidays-", delete=False) as handle:
             json.dump(content, handle)
         os.replace(handle.name, path)

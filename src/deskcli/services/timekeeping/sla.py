@@ -21,9 +21,9 @@ from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, CallEvent, CallStatus, EventKind
 from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
-from deskcli.services.timekeeping.business_time import BusinessCalendar, seconds_excluding
+from deskcli.services.timekeeping.business_time import BusinessCalendar, OutOfReach, seconds_excluding
 from deskcli.services.lifecycle.calls import get_call
-from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.rules.sla_policy import SlaPolicy
 
 Pause = tuple[datetime, datetime | None]
 
@@ -85,8 +85,10 @@ class SlaState:
     warning: bool
     breached: bool
     due_at: datetime | None
-    """When the resolution time runs out if nothing pauses it; ``None`` while paused."""
-    response_due_at: datetime
+    """When the resolution time runs out if nothing pauses it; ``None`` while paused (or out of
+    the calendar's reach)."""
+    response_due_at: datetime | None
+    """When the response is due; ``None`` when the calendar has no opening hours in reach."""
     responded: bool
     response_breached: bool
     stopped: bool
@@ -135,8 +137,8 @@ def state(
     remaining = limit - used
     # A closed call's clock has stopped rather than paused.
     paused = closed_at is None and any(start <= end and (stop is None or stop > end) for start, stop in pauses)
-    due_at = None if paused or closed_at else counting.add(now, max(0.0, remaining.total_seconds()))
-    response_due = counting.add(opened_at, target.response_minutes * 60)
+    due_at = None if paused or closed_at else _due(counting, now, max(0.0, remaining.total_seconds()))
+    response_due = _due(counting, opened_at, target.response_minutes * 60)
     responded_at = acknowledged_at
     return SlaState(
         priority=target.priority,
@@ -151,9 +153,22 @@ def state(
         due_at=due_at,
         response_due_at=response_due,
         responded=responded_at is not None,
-        response_breached=(responded_at or end) > response_due,
+        response_breached=response_due is not None and (responded_at or end) > response_due,
         stopped=closed_at is not None,
     )
+
+
+def _due(calendar: BusinessCalendar, start: datetime, seconds: float) -> datetime | None:
+    """``seconds`` of counted time after ``start``; ``None`` when the calendar cannot reach it.
+
+    The SLA policy check keeps every target within reach; office closures added in a
+    way the check cannot foresee (years of closed days) leave the clock without a due
+    time instead of stopping the queue.
+    """
+    try:
+        return calendar.add(start, seconds)
+    except OutOfReach:
+        return None
 
 
 def clock_events(session: Session, call_ids: Sequence[int]) -> dict[int, list[CallEvent]]:

@@ -5,6 +5,11 @@ Times are read in the office's timezone and returned in UTC. Anything ambiguous 
 bare ``3:05``: night or afternoon? ``12/03``: which order?), impossible (a local time
 skipped by a DST change, or one that happens twice) or in the past is refused, and
 the refusal says what was understood. The parser never raises on any text.
+
+``+2h`` and ``in 30 min`` are elapsed time. ``+1d``, ``+1w`` and ``+1 month`` are
+calendar time: the same time of day a day, week or month on - what "I'll call you back
+this time tomorrow" means - which is 23 or 25 hours away when the clocks change in
+between; the understood text says which, and the hours, before anything is saved.
 """
 
 from __future__ import annotations
@@ -29,11 +34,20 @@ _MONTHS = {
     )
     for name in names
 }
+_LONGEST_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 _UNITS = {
     "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
     "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
-    "d": 1440, "day": 1440, "days": 1440,
 }
+"""Elapsed time, in minutes: ``+2h`` is exactly two hours from now, whatever the clocks do."""
+_CALENDAR_UNITS = {
+    "d": ("days", 1), "day": ("days", 1), "days": ("days", 1),
+    "w": ("days", 7), "wk": ("days", 7), "week": ("days", 7), "weeks": ("days", 7),
+    "mo": ("months", 1), "month": ("months", 1), "months": ("months", 1),
+}
+"""Calendar time: ``+1d`` is the same time of day tomorrow (23 or 25 hours away when the clocks
+change in between), ``+1 month`` the same time and day of the month a month on (dateutil's
+``relativedelta``: 31 January + 1 month is 28 or 29 February)."""
 _RELATIVE = re.compile(
     r"^(?:\+|in\s+)\s*(?P<amount>\d{1,4})\s*(?P<unit>[a-z]+)(?:\s*(?P<minutes>\d{1,2})\s*(?:m|min|mins|minutes)?)?$"
 )
@@ -145,8 +159,12 @@ def _split_day(words: list[str], today: date) -> tuple[_DaySpec | str, list[str]
 
 def _relative(match: re.Match[str], now: datetime, zone: ZoneInfo) -> ParsedTime:
     unit = match["unit"]
+    if unit in _CALENDAR_UNITS:
+        if match["minutes"]:
+            return _fail("only hours can be followed by minutes (e.g. +1h30)")
+        return _calendar_relative(int(match["amount"]), *_CALENDAR_UNITS[unit], now, zone)
     if unit not in _UNITS:
-        return _fail(f"unknown unit {unit!r}; use min, h or d (e.g. +2h, in 30 min)")
+        return _fail(f"unknown unit {unit!r}; use min, h, d, week or month (e.g. +2h, in 30 min, +1d)")
     minutes = int(match["amount"]) * _UNITS[unit]
     if match["minutes"]:
         if _UNITS[unit] != 60:
@@ -158,7 +176,44 @@ def _relative(match: re.Match[str], now: datetime, zone: ZoneInfo) -> ParsedTime
     if delta > _MAX_AHEAD:
         return _fail("that is more than a year ahead")
     moment = now + delta
-    return ParsedTime(moment.astimezone(UTC), _describe(moment, now, zone))
+    note = ""
+    if _offset(moment, zone) != _offset(now, zone):
+        note = "; exactly that long from now (the clocks change in between, so the time of day moves)"
+    return ParsedTime(moment.astimezone(UTC), _describe(moment, now, zone) + note)
+
+
+def _offset(moment: datetime, zone: ZoneInfo) -> timedelta | None:
+    return moment.astimezone(zone).utcoffset()
+
+
+def _calendar_relative(amount: int, kind: str, per: int, now: datetime, zone: ZoneInfo) -> ParsedTime:
+    """``amount`` days or months on, at the same time of day (the wall clock, not elapsed hours)."""
+    count = amount * per
+    if count == 0:
+        return _fail("that is now; give a time in the future")
+    if (kind == "days" and count > _MAX_AHEAD.days) or (kind == "months" and count > 13):
+        return _fail("that is more than a year ahead")
+    from dateutil.relativedelta import relativedelta
+
+    wall = now.astimezone(zone).replace(tzinfo=None)
+    step = timedelta(days=count) if kind == "days" else relativedelta(months=count)
+    target = wall + step
+    said = f"{count} day{'s' if count != 1 else ''}" if kind == "days" else f"{count} month{'s' if count != 1 else ''}"
+    moment = _local(target.date(), target.time(), zone)
+    if isinstance(moment, str):
+        hours = int((target - wall).total_seconds() // 3600)
+        return _fail(f"{moment}; or type +{hours}h for exactly {hours} hours from now", f"{target:%a %d %b} {target:%H:%M}")
+    note = f"; the same time of day, {said} on"
+    if kind == "months" and target.day != wall.day:
+        note += f" (there is no {wall.day} {target:%B}: the last day of that month)"
+    elapsed = moment - now
+    if elapsed != target - wall:
+        hours = elapsed.total_seconds() / 3600
+        note += f": {hours:g} hours from now, as the clocks change in between"
+    checked = _checked(moment, now, zone, allow_past=False)
+    if not checked.ok:
+        return checked
+    return ParsedTime(checked.when, checked.understood + note)
 
 
 def _iso(cleaned: str, zone: ZoneInfo) -> datetime | None:
@@ -201,14 +256,18 @@ def _day_month(text: str, today: date) -> date | str | None:
     if month_name not in _MONTHS:
         return None
     month = _MONTHS[month_name]
-    for year in (today.year, today.year + 1):
+    if day_number < 1 or day_number > _LONGEST_MONTH[month]:
+        return f"{text} is not a date"
+    # The next time this day comes round: 29 Feb typed in December is next February's
+    # when that is a leap year, and otherwise the leap year's (refused later as too far).
+    for year in range(today.year, today.year + 9):
         try:
             candidate = date(year, month, day_number)
         except ValueError:
-            return f"{text} is not a date"
+            continue  # 29 February in a year that is not a leap year
         if candidate >= today:
             return candidate
-    return None
+    return f"{text} is not a date"
 
 
 def _clock(text: str) -> time | str:

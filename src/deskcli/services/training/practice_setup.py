@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from deskcli.core.clock import ManualClock
-from deskcli.core.errors import DataFileError
+from deskcli.core.errors import DataFileError, DeskError, StoreError
 from deskcli.models import (
     OPEN_STATUSES,
     AckMethod,
@@ -45,7 +45,7 @@ from deskcli.services.rules import priority
 from deskcli.services.actor import Actor
 from deskcli.services.lookup.customers import ABUSIVE_HISTORY
 from deskcli.services.rules.policy import Policies
-from deskcli.services.training.scenarios import PastCall, Persona, Scenario, duration_seconds
+from deskcli.services.training.scenarios import PastCall, Persona, Scenario, duration_seconds, problems_with
 
 PRACTICE_RESET_NOTE = "Practice reset by the trainer"
 """Noted on every promise cancelled and every call closed when a practice starts again."""
@@ -87,9 +87,28 @@ def prepare_practice(
     ``actor`` is the analyst at the practice seat on the trainer's clock: the history
     calls are theirs (so a missed call-back shows in their queue), placed before
     ``actor.now()``. Leaves the transaction to the caller.
+
+    A practice that cannot start raises :class:`DataFileError` saying why (the
+    scenario names a route or category the policies do not have, or a service
+    refused part of its history); a database failure stays a ``StoreError``.
     """
+    problems = problems_with(scenario, policies)
+    if problems:
+        raise DataFileError(f"the practice cannot start: {'; '.join(problems)}.")
+    try:
+        return _prepare(session, scenario, actor, policies=policies, region=region, prefix=prefix)
+    except StoreError:
+        raise
+    except DeskError as exc:
+        raise DataFileError(f"{scenario.key}: the practice cannot start: {exc.message}", exc.hint) from exc
+    except Exception as exc:  # noqa: BLE001 - the trainer must hear why, never a silent worker
+        raise DataFileError(f"{scenario.key}: the practice cannot start: {type(exc).__name__}: {exc}") from exc
+
+
+def _prepare(
+    session: Session, scenario: Scenario, actor: Actor, *, policies: Policies, region: str, prefix: str
+) -> PracticeCaller:
     now = actor.now()
-    _check_history(scenario)
     persona = scenario.persona
     customer = find_persona(session, persona, region=region)
     created = customer is None
@@ -194,16 +213,6 @@ def retire_open_calls(session: Session, customer_id: int, actor: Actor, *, note:
 
 
 # --------------------------------------------------------------------------- the history
-
-
-def _check_history(scenario: Scenario) -> None:
-    """A past promise must fall due after its call was opened (else it could never have been made)."""
-    for index, past in enumerate(scenario.history):
-        if past.promise is not None and duration_seconds(past.promise.due) >= duration_seconds(past.opened):
-            raise DataFileError(
-                f"{scenario.key}: history.{index}.promise.due: {past.promise.due} ago is not after the call was opened "
-                f"({past.opened} ago); a promise is always due after it was made."
-            )
 
 
 def _record_past(

@@ -19,20 +19,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from deskcli.config import datafiles
+from deskcli.config.datafiles import LocalTime
+from deskcli.config.datafiles import Strict as _Strict
 from deskcli.core.enums import CallStatus, CommitmentKind, EscalationType, EventKind, Urgency
 from deskcli.core.errors import DataFileError, NotFound
 
+if TYPE_CHECKING:
+    from deskcli.services.rules.policy import Policies
+
 SCENARIO_FOLDER = "scenarios"
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,7}(?:\.\d{1,3})?)\s*(m|min|h|d)\s*$")
 _DURATION_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
+
+MAX_AGO_S = 5 * 366 * 86400
+"""The history reaches back at most five years (what the demo's dates and the clock can place)."""
+
+LINE = 2000
+"""Characters in one line the caller says (the panel shows it in one piece)."""
 
 
 def duration_seconds(text: str) -> int:
@@ -43,85 +53,135 @@ def duration_seconds(text: str) -> int:
     return int(float(match.group(1)) * _DURATION_UNITS[match.group(2)])
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _ago(text: str) -> str:
+    """A duration ago that the practice set-up can place: a minute to five years."""
+    seconds = duration_seconds(text)
+    if not 60 <= seconds <= MAX_AGO_S:
+        raise ValueError(f"{text!r}: expected between 1m and {MAX_AGO_S // 86400}d ago")
+    return text
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("required, and was left blank")
+    return value
 
 
 class Persona(_Strict):
-    """The caller as the analyst will meet them (created as a customer in the demo database)."""
+    """The caller as the analyst will meet them (created as a customer in the demo database).
 
-    name: str = Field(min_length=1, max_length=200)
-    pronunciation: str = ""
+    Every field is checked as the customer record it becomes (the limits are those of
+    ``CustomerBase``; ``tests/test_scenario_fuzz.py`` holds them to each other).
+    """
+
+    name: str = Field(min_length=1, max_length=160)
+    pronunciation: str = Field(default="", max_length=200)
     """How to say the name (shown to the trainer, checked by the analyst)."""
-    spelling: str = ""
+    spelling: str = Field(default="", max_length=200)
     """How the caller spells the name when asked."""
-    organisation: str = Field(min_length=1)
-    department: str = ""
-    job_title: str = ""
-    email: str = ""
-    phone: str = Field(min_length=3)
+    organisation: str = Field(min_length=1, max_length=160)
+    department: str = Field(default="", max_length=160)
+    job_title: str = Field(default="", max_length=120)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(min_length=3, max_length=64)
     """The number the phone system shows: the practice call starts with this caller id."""
     vip: bool = False
     executive: bool = False
     abusive_history: bool = False
     """Flag the customer record as having crossed the line before (abuse protocol)."""
-    mood: str = ""
+    mood: str = Field(default="", max_length=200)
     """A word for the trainer on how to play them: calm, hurried, angry…"""
-    notes: str = ""
+    notes: str = Field(default="", max_length=5000)
     """Customer notes already on record."""
+
+    _names_ok = field_validator("name", "organisation")(_not_blank)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        from deskcli.services.lookup.email_rule import email_problem
+
+        problem = email_problem(value.strip()) if value.strip() else None
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        from deskcli.config.launch import looks_like_phone
+
+        if not looks_like_phone(value.strip()):
+            raise ValueError(f"{value!r} is not a phone number (digits, spaces and + - ( ) . / only, at least three digits)")
+        return value
 
 
 class PastPromise(_Strict):
     """A promise already made on a past call (e.g. the call-back that was missed)."""
 
     kind: CommitmentKind = CommitmentKind.CALLBACK
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, max_length=300)
+    """Stored as the promise's description (300 characters)."""
     due: str
     """When it was due, as a time ago: ``"3h"`` (overdue by three hours)."""
     outcome: Literal["pending", "kept_on_time", "missed"] = "pending"
 
-    _due_ok = field_validator("due")(lambda value: (duration_seconds(value), value)[1])
+    @field_validator("due")
+    @classmethod
+    def _due_ok(cls, value: str) -> str:
+        seconds = duration_seconds(value)
+        if seconds > MAX_AGO_S:
+            raise ValueError(f"{value!r}: expected at most {MAX_AGO_S // 86400}d ago")
+        return value
 
 
 class PastCall(_Strict):
     """A call already on record for the persona before the practice call."""
 
-    summary: str = Field(min_length=1)
-    category: str | None = None
+    summary: str = Field(min_length=1, max_length=500)
+    """Stored as the call's summary (500 characters)."""
+    category: str | None = Field(default=None, max_length=64)
+    """A category key of the categories policy (checked against it with the routes)."""
     opened: str
     """How long before the practice call it was opened: ``"26h"``, ``"3d"``."""
     status: CallStatus = CallStatus.CLOSED
     urgency: Urgency | None = None
     priority: int | None = Field(default=None, ge=1, le=4)
-    resolution: str = ""
-    escalated_to: str | None = None
+    resolution: str = Field(default="", max_length=5000)
+    escalated_to: str | None = Field(default=None, max_length=64)
     """A route key of the escalation policy when the past call was escalated."""
     promise: PastPromise | None = None
 
-    _opened_ok = field_validator("opened")(lambda value: (duration_seconds(value), value)[1])
+    _opened_ok = field_validator("opened")(_ago)
+    _summary_ok = field_validator("summary")(_not_blank)
 
     @model_validator(mode="after")
     def _consistent(self) -> PastCall:
         if self.status == CallStatus.ESCALATED and not self.escalated_to:
             raise ValueError("an escalated past call needs escalated_to (a route key)")
-        if self.status == CallStatus.CLOSED and not self.resolution:
+        if self.status == CallStatus.CLOSED and not self.resolution.strip():
             raise ValueError("a closed past call needs its resolution")
+        if self.promise is not None and duration_seconds(self.promise.due) >= duration_seconds(self.opened):
+            raise ValueError(
+                f"promise.due: {self.promise.due} ago is not after the call was opened ({self.opened} ago); "
+                "a promise is always due after it was made"
+            )
         return self
 
 
 class Answer(_Strict):
     """What the caller says when the analyst asks about something."""
 
-    ask: str = Field(min_length=1)
+    ask: str = Field(min_length=1, max_length=200)
     """The question, as the trainer will recognise it: "name and spelling", "since when"."""
-    say: str = Field(min_length=1)
+    say: str = Field(min_length=1, max_length=LINE)
 
 
 class ScriptLine(_Strict):
     """A line the trainer advances to (F10): the caller moves the call on."""
 
-    say: str = Field(min_length=1)
-    hint: str = ""
+    say: str = Field(min_length=1, max_length=LINE)
+    hint: str = Field(default="", max_length=LINE)
     """What a good analyst does next (shown on the presenter layout, not read out)."""
     stage: str | None = None
     """The stage this line belongs to, if it matters (``assessment``…)."""
@@ -158,7 +218,7 @@ class Reaction(_Strict):
 
     on: str
     """One of :data:`REACTION_TRIGGERS`: ``hold_started``, ``warning_1``, ``callback_offered``…"""
-    say: str = Field(min_length=1)
+    say: str = Field(min_length=1, max_length=LINE)
 
     @field_validator("on")
     @classmethod
@@ -214,15 +274,15 @@ class Scenario(_Strict):
     """The file name without ``.toml`` and any ``NN-`` ordering prefix (set by the loader):
     ``deskcli train KEY``."""
     title: str = Field(min_length=1, max_length=120)
-    summary: str = ""
+    summary: str = Field(default="", max_length=LINE)
     """For the trainer: what the scenario practises."""
     practises: list[str] = Field(default_factory=list)
     """Which seeds' practice it covers (shown in the list)."""
-    call_time: time | None = None
+    call_time: LocalTime | None = None
     """Local time of day the practice call starts at (e.g. 16:40 so an SLA is about to breach)."""
     persona: Persona
-    history: list[PastCall] = Field(default_factory=list)
-    opening: str = Field(min_length=1)
+    history: list[PastCall] = Field(default_factory=list, max_length=50)
+    opening: str = Field(min_length=1, max_length=LINE)
     """The caller's first words after the greeting."""
     answers: list[Answer] = Field(min_length=1)
     script: list[ScriptLine] = Field(default_factory=list)
@@ -287,9 +347,29 @@ def get_scenario(key: str, override_dir: Path | None = None) -> Scenario:
     raise NotFound(f"scenario {key!r}: no such practice caller.", f"Known scenarios: {known}.")
 
 
-def check_against_policies(scenario: Scenario, route_keys: Iterable[str], trigger_keys: Iterable[str], article_slugs: Iterable[str]) -> list[str]:
-    """Problems between a scenario and the policies/knowledge it names (empty when consistent)."""
-    routes, triggers, articles = set(route_keys), set(trigger_keys), set(article_slugs)
+def problems_with(scenario: Scenario, policies: Policies, article_slugs: Iterable[str] | None = None) -> list[str]:
+    """:func:`check_against_policies` against a loaded ``Policies`` (routes, triggers, categories)."""
+    return check_against_policies(
+        scenario,
+        [route.key for route in policies.escalation.routes],
+        [trigger.key for trigger in policies.escalation.triggers],
+        article_slugs,
+        [category.key for category in policies.categories.categories],
+    )
+
+
+def check_against_policies(
+    scenario: Scenario,
+    route_keys: Iterable[str],
+    trigger_keys: Iterable[str],
+    article_slugs: Iterable[str] | None,
+    category_keys: Iterable[str] | None = None,
+) -> list[str]:
+    """Problems between a scenario and the policies/knowledge it names (empty when consistent).
+
+    ``article_slugs`` or ``category_keys`` left ``None`` are not checked.
+    """
+    routes, triggers = set(route_keys), set(trigger_keys)
     problems = []
     expected = scenario.expected
     if expected.route is not None and expected.route not in routes:
@@ -297,9 +377,12 @@ def check_against_policies(scenario: Scenario, route_keys: Iterable[str], trigge
     for key in expected.triggers:
         if key not in triggers:
             problems.append(f"expected.triggers: {key!r} is not a trigger of the escalation policy")
-    if expected.article is not None and expected.article not in articles:
+    if article_slugs is not None and expected.article is not None and expected.article not in set(article_slugs):
         problems.append(f"expected.article: no knowledge article {expected.article!r}")
+    categories = set(category_keys) if category_keys is not None else None
     for index, past in enumerate(scenario.history):
         if past.escalated_to is not None and past.escalated_to not in routes:
             problems.append(f"history.{index}.escalated_to: {past.escalated_to!r} is not a route")
+        if categories is not None and past.category is not None and past.category not in categories:
+            problems.append(f"history.{index}.category: {past.category!r} is not a category of the categories policy")
     return [f"{scenario.key}: {problem}" for problem in problems]
