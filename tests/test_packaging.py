@@ -116,8 +116,8 @@ def test_wheel_ships_the_license(wheel: Path) -> None:
     assert "License-File: LICENSE" in metadata
 
 
-def test_sdist_ships_the_license(tmp_path: Path) -> None:
-    """The source distribution carries LICENSE at its top level too."""
+def test_sdist_ships_the_license_and_the_data(tmp_path: Path) -> None:
+    """The source distribution carries LICENSE at its top level, and data/ (so a wheel built from it has the policies)."""
     import tarfile
 
     _run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)], cwd=PROJECT_ROOT)
@@ -127,6 +127,9 @@ def test_sdist_ships_the_license(tmp_path: Path) -> None:
         member = archive.extractfile(f"{top}/LICENSE")
         assert member is not None
         assert "MIT License" in member.read().decode()
+        names = archive.getnames()
+    assert f"{top}/data/policies/escalation.toml" in names
+    assert f"{top}/data/scenarios/01-printer-offline.toml" in names
 
 
 def test_wheel_declares_console_script(wheel: Path) -> None:
@@ -163,3 +166,14 @@ def test_installed_console_script_runs_check(installed: tuple[Path, Path], tmp_p
     schema = next(line for line in result.stdout.splitlines() if line.startswith("schema"))
     assert schema.split()[1] == migrate.head_revision()
     assert database.is_file()
+
+
+def test_a_source_checkout_reads_the_data_at_the_top_of_the_repository() -> None:
+    """The editable install of this checkout finds data/ at the repository's top, not in the package."""
+    from deskcli.config import datafiles
+
+    root = Path(str(datafiles.shipped_root())).resolve()
+    assert root == (PROJECT_ROOT / "data").resolve()
+    assert not (PROJECT_ROOT / "src" / "deskcli" / "data").exists()
+    assert len(load_policies().categories.categories) >= 5
+

@@ -29,7 +29,7 @@ from deskcli.services.training.scenarios import (
     load_scenarios,
 )
 
-SHIPPED_DIR = Path(deskcli.__file__).parent / "data" / "scenarios"
+SHIPPED_DIR = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 SHIPPED_FILES = sorted(path.name for path in SHIPPED_DIR.glob("*.toml"))
 LONDON = ZoneInfo("Europe/London")
 

@@ -93,6 +93,31 @@ async def test_console_under_a_held_lock_stops_with_the_message(tmp_path: Path, 
     assert "another program holds the database" in app.startup_error.message
 
 
+async def test_the_console_counts_down_while_another_program_holds_the_database(tmp_path: Path, monkeypatch, analyst_profile) -> None:  # noqa: ANN001
+    """The queue's opening line says what it waits for and the seconds left; then the console opens."""
+    monkeypatch.setenv("DESKCLI_STARTUP_WAIT_SECONDS", "20")
+    path = _existing_database(tmp_path / "deskcli.db")
+    holder = _hold_write_lock(path)
+    app = DeskApp(LaunchOptions(db=path))
+    seen = ""
+    async with app.run_test() as pilot:
+        try:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                seen = str(app.screen.query_one("#home-status").render())
+                if "another program holds it" in seen:
+                    break
+        finally:
+            holder.rollback()
+            holder.close()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.runtime is not None:
+                break
+        assert app.runtime is not None  # it opened once the other program let go
+    assert "another program holds it: waiting up to" in seen and " s more" in seen, seen
+
+
 def test_start_waits_for_the_lock_and_reports_the_seconds_left(tmp_path: Path, monkeypatch, analyst_profile) -> None:  # noqa: ANN001
     """A lock released within the wait: opening succeeds, and progress heard a countdown first."""
     monkeypatch.setenv("DESKCLI_STARTUP_WAIT_SECONDS", "30")

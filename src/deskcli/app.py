@@ -105,6 +105,14 @@ class DeskApp(App[None]):
         self.call_after_refresh(self.startup.begin)
         self.quitting.watch_terminal()
 
+    def show_opening(self, line: str) -> None:
+        """What opening the database is waiting for (the queue's status line says it)."""
+        from textual.widgets import Static
+
+        for status in self.screen.query("#home-status"):
+            if isinstance(status, Static):
+                status.update(line)
+
     def console_started(self) -> None:
         """Hook: the runtime and the analyst are known and the screens told (trainer mode adds its own)."""
 

@@ -70,7 +70,7 @@ def check(options: LaunchOptions, full: bool) -> None:
     except DeskError as error:
         fail(error)
     try:
-        report = describe(runtime, full=full)
+        report = describe(runtime.store, settings=runtime.settings, config_path=runtime.config_path, full=full)
     except DeskError as error:
         fail(error)
     finally:

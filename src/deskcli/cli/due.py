@@ -19,13 +19,10 @@ from deskcli.config.launch import LaunchOptions
 @click.pass_obj
 def due(options: LaunchOptions, as_json: bool, everyone: bool, within: int | None) -> None:
     """Print the promises due and overdue; exit 1 when one is overdue."""
-    from sqlmodel import select
-
     from deskcli.cli.common import fail
     from deskcli.core.errors import DeskError, SettingsError
-    from deskcli.models import Analyst
     from deskcli.runtime import open_runtime
-    from deskcli.services.desk import queue
+    from deskcli.services.actions import queue
 
     try:
         runtime = open_runtime(options)
@@ -44,11 +41,9 @@ def due(options: LaunchOptions, as_json: bool, everyone: bool, within: int | Non
             until = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         else:
             until = now + timedelta(minutes=within)
-        with runtime.store.read() as session:
-            rows = queue.promises_due(
-                session, None if everyone else runtime.analyst.id, now=now, until=until, limit=10_000  # type: ignore[union-attr]
-            )
-            owners = {a.id: a.name for a in session.exec(select(Analyst))} if everyone else {}
+        analyst_id = None if everyone or runtime.analyst is None else runtime.analyst.id
+        found = queue.due_list(runtime.store, analyst_id, now=now, until=until)
+        rows, owners = found.rows, found.owners
     finally:
         runtime.close()
     overdue = [row for row in rows if row.overdue]

@@ -46,7 +46,7 @@ def scorecards(
     from deskcli.config import paths
     from deskcli.core.errors import DeskError
     from deskcli.runtime import open_runtime
-    from deskcli.services.training import scorecard
+    from deskcli.services.actions import practice
     from deskcli.config.settings import load_settings
 
     config = options.config if options else None
@@ -67,11 +67,7 @@ def scorecards(
         except DeskError as error:
             fail(error)
         try:
-            with runtime.store.read() as session:
-                cards = scorecard.list_scorecards(session, trainee=trainee, limit=limit, offset=offset)
-                # Built inside the session: the rows are not usable once it ends.
-                exported = [scorecard.to_json(card) for card in cards]
-                markdown = [scorecard.to_markdown(card, zone=zone) for card in cards]
+            exported, markdown = practice.scorecard_exports(runtime.store, trainee=trainee, limit=limit, offset=offset, zone=zone)
         except DeskError as error:
             fail(error)
         finally:

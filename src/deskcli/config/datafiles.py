@@ -1,7 +1,8 @@
 """Reading deskcli's data files: policies, knowledge articles, scenarios.
 
-The shipped files live in ``deskcli/data`` inside the package and are read with
-``importlib.resources`` (so they work from a wheel). An office can copy any of them
+The shipped files live in ``data/`` at the top of the repository; a wheel carries them
+as ``deskcli/data``, read with ``importlib.resources``, and a source checkout (an
+editable install) reads the repository's ``data/`` (:func:`shipped_root`). An office can copy any of them
 into its own folder (setting ``policy_dir``) and edit it there: a file of the same
 name in that folder replaces the shipped one.
 
@@ -64,9 +65,18 @@ class DataFile:
     text: str
 
 
+SOURCE_DATA = Path(__file__).resolve().parents[3] / "data"
+"""``data/`` at the top of a source checkout (``src/deskcli/config/datafiles.py`` → repository)."""
+
+
 def shipped_root() -> Traversable:
-    """The ``data`` folder inside the installed package."""
-    return resources.files("deskcli") / "data"
+    """The shipped data: ``deskcli/data`` in an installed wheel, else the checkout's ``data/``."""
+    packaged = resources.files("deskcli") / "data"
+    if packaged.is_dir():
+        return packaged
+    if SOURCE_DATA.is_dir():
+        return SOURCE_DATA
+    raise DataFileError("the data files (policies, knowledge, scenarios) are missing from this deskcli installation.")
 
 
 def read(relative: str, override_dir: Path | None = None) -> DataFile:

@@ -73,7 +73,7 @@ class ScorecardScreen(DeskScreen):
             path, body = folder / f"{stem}.md", scorecard.to_markdown(card)
         try:
             paths.make_private_dir(folder)
-            path.write_text(body, encoding="utf-8")
+            paths.write_private_text(path, body)  # it names trainees and callers: 0600
         except OSError as error:
             self.notify(f"{path}: not saved ({error.strerror or error}).", title="Scorecard", severity="error", markup=False)
             return

@@ -44,7 +44,7 @@ class Startup:
             else:
                 from deskcli.runtime import open_runtime
 
-                runtime = open_runtime(app.options, self._clock)
+                runtime = open_runtime(app.options, self._clock, progress=self._waiting)
         except DeskError as error:
             app.call_from_thread(self._failed, error)
             return
@@ -52,6 +52,13 @@ class Startup:
             app.call_from_thread(self._failed, DeskError(f"deskcli could not start: {type(error).__name__}: {error}"))
             return
         app.call_from_thread(self._opened, runtime)
+
+    def _waiting(self, seconds_left: float) -> None:
+        """Another program holds the database: say so, with the seconds left (worker thread)."""
+        self.app.call_from_thread(
+            self.app.show_opening,
+            f"Opening the database… another program holds it: waiting up to {max(0, round(seconds_left))} s more.",
+        )
 
     def _failed(self, error: DeskError) -> None:
         self.app.startup_error = error

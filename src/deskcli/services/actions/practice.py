@@ -53,3 +53,13 @@ def score(
         session.refresh(card)
         session.expunge(card)
         return card
+
+
+def scorecard_exports(
+    store: Store, *, trainee: str | None, limit: int, offset: int, zone: ZoneInfo
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Saved scorecards, newest first, as JSON documents and as Markdown (``deskcli scorecards``)."""
+    with store.read() as session:
+        cards = scorecard.list_scorecards(session, trainee=trainee, limit=limit, offset=offset)
+        # Built inside the session: the rows are not usable once it ends.
+        return [scorecard.to_json(card) for card in cards], [scorecard.to_markdown(card, zone=zone) for card in cards]

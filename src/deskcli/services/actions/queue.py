@@ -78,3 +78,24 @@ def promises_due_soon(store: Store, analyst_id: int, *, now: datetime, ahead: ti
     with store.read() as session:
         rows = queue.promises_due(session, analyst_id, now=now, until=now + ahead, limit=200)
         return DueSoon(rows, queue.count_promises_due(session, analyst_id, until=now))
+
+
+@dataclass(frozen=True)
+class DueList:
+    """The promises due by a moment (``deskcli due``), and who owes each when listing everyone's."""
+
+    rows: list[PromiseRow]
+    owners: dict[int, str]
+    """Analyst id → name (only when listing everyone's promises)."""
+
+
+def due_list(store: Store, analyst_id: int | None, *, now: datetime, until: datetime, limit: int = 10_000) -> DueList:
+    """Pending promises due by ``until`` (overdue first): this analyst's, or everyone's for ``None``."""
+    from sqlmodel import select
+
+    from deskcli.models import Analyst
+
+    with store.read() as session:
+        rows = queue.promises_due(session, analyst_id, now=now, until=until, limit=limit)
+        owners = {a.id: a.name for a in session.exec(select(Analyst)) if a.id is not None} if analyst_id is None else {}
+    return DueList(rows, owners)

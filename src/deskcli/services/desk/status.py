@@ -14,7 +14,8 @@ from deskcli.store import dbfile, migrate
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer
 
 if TYPE_CHECKING:
-    from deskcli.runtime import Runtime
+    from deskcli.config.settings import Settings
+    from deskcli.store.db import Store
 
 
 @dataclass
@@ -25,9 +26,8 @@ class StatusReport:
     healthy: bool = True
 
 
-def describe(runtime: Runtime, *, full: bool = False) -> StatusReport:
+def describe(store: Store, *, settings: Settings, config_path: Path, full: bool = False) -> StatusReport:
     """Where the data lives, its schema revision, how much it holds, and its integrity."""
-    store = runtime.store
     report = StatusReport()
     report.lines.append(("database", store.target.describe()))
     with store.read() as session:
@@ -36,9 +36,9 @@ def describe(runtime: Runtime, *, full: bool = False) -> StatusReport:
     if store.target.sqlite_path is not None:
         size = store.target.sqlite_path.stat().st_size
         report.lines.append(("size", f"{size / 1_048_576:.1f} MiB"))
-    report.lines.append(("config file", str(runtime.config_path)))
-    report.lines.append(("outbox", str(runtime.settings.outbox())))
-    analyst = runtime.settings.analyst
+    report.lines.append(("config file", str(config_path)))
+    report.lines.append(("outbox", str(settings.outbox())))
+    analyst = settings.analyst
     report.lines.append(("analyst", f"{analyst.name}, {analyst.department}" if analyst else "not set (asked on first start)"))
     with store.read() as session:
         customers = session.exec(select(func.count()).select_from(Customer)).one()
