@@ -141,7 +141,7 @@ def test_the_first_frame_does_not_wait_for_the_data_layer():
     code = (
         "import sys, deskcli.cli, deskcli.app, deskcli.screens.home, deskcli.screens.profile\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic_settings', 'phonenumbers', 'holidays',\n"
-        "                     'deskcli.ui.call_flow', 'zoneinfo') if m in sys.modules]\n"
+        "                     'deskcli.console.call_flow', 'zoneinfo') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

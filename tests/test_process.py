@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from deskcli.cli import process
+from deskcli.core import process
 
 
 def test_frame_rate_defaults_to_120_and_the_users_choice_wins(monkeypatch: pytest.MonkeyPatch) -> None:

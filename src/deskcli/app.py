@@ -1,11 +1,11 @@
 """The Textual app: the default screen, global keys, the command palette, messages, and
 the helpers it owns (serial writer, autosaver, promise reminders).
 
-Kept thin: opening lives in :mod:`deskcli.ui.startup`, the call flow in
-:mod:`deskcli.ui.call_flow`, quitting safely in :mod:`deskcli.ui.quitting`, keys that
+Kept thin: opening lives in :mod:`deskcli.console.startup`, the call flow in
+:mod:`deskcli.console.call_flow`, quitting safely in :mod:`deskcli.ui.quitting`, keys that
 arrive inside pasted text in :mod:`deskcli.ui.keys`, reminders in
-:mod:`deskcli.ui.reminders`, the analyst's keys and theme in
-:mod:`deskcli.ui.preferences`, rules in :mod:`deskcli.services`.
+:mod:`deskcli.console.reminders`, the analyst's keys and theme in
+:mod:`deskcli.console.preferences`, rules in :mod:`deskcli.services`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from deskcli.ui.keys import BURST, KeyFilter
 from deskcli.ui.messages import NoticesChanged, SaveStateChanged, WriteFinished
 from deskcli.ui.notices import Notice, Notices
 from deskcli.ui.quitting import Quitting
-from deskcli.ui.reminders import PromiseReminders
-from deskcli.ui.startup import RuntimeOpener, Startup
+from deskcli.console.reminders import PromiseReminders
+from deskcli.console.startup import RuntimeOpener, Startup
 
 if TYPE_CHECKING:
     from deskcli.core.clock import Clock
     from deskcli.runtime import Runtime
     from deskcli.ui.autosave import EditSaver, SaveState
-    from deskcli.ui.call_flow import CallFlow
+    from deskcli.console.call_flow import CallFlow
     from deskcli.ui.writer import SerialWriter
 
 
@@ -88,7 +88,7 @@ class DeskApp(App[None]):
     def flow(self) -> CallFlow:
         """The call on screen (made on first use: its module and the enums load after the first frame)."""
         if self._flow is None:
-            from deskcli.ui.call_flow import CallFlow
+            from deskcli.console.call_flow import CallFlow
 
             self._flow = CallFlow(self)
         return self._flow

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from deskcli.cli.process import prepare_console_process
+from deskcli.core.process import prepare_console_process
 
 # This module is only ever run as the measured process: set it up as the deskcli
 # command does, before Textual is imported.

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from deskcli.config.launch import LaunchOptions, looks_like_phone
-from deskcli.cli.process import prepare_console_process
+from deskcli.core.process import prepare_console_process
 
 _QUICK_OPTIONS = {"--db": "db", "--config": "config", "--caller-id": "caller_id"}
 

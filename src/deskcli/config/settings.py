@@ -181,7 +181,7 @@ class Settings(BaseSettings):
         if value is None:
             return None
         # The same check as the greeting policy's template: rendered once with the longest names.
-        from deskcli.services.rules.greeting_policy import check_template
+        from deskcli.core.greeting_template import check_template
 
         return check_template(value)
 

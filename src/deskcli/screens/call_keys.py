@@ -16,7 +16,7 @@ from deskcli.core.enums import Stage
 
 if TYPE_CHECKING:
     from deskcli.screens.promise import PromiseResult
-    from deskcli.ui.call_flow import CallFlow
+    from deskcli.console.call_flow import CallFlow
     from deskcli.ui.protocol import Console
 
 _STAGES = Binding.Group("Stages", compact=True)

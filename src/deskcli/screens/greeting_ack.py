@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from deskcli.runtime import Runtime
     from deskcli.screens.email_ack import SendAcknowledgement
-    from deskcli.ui.call_flow import CallFlow
+    from deskcli.console.call_flow import CallFlow
 
 
 class Acknowledging:

@@ -42,7 +42,7 @@ from deskcli.widgets.notice_line import NoticeLine
 if TYPE_CHECKING:
     from deskcli.services.lifecycle.callview import CallView
     from deskcli.ui.autosave import SaveState
-    from deskcli.ui.call_flow import CallFlow
+    from deskcli.console.call_flow import CallFlow
 
 
 TAKES_INPUT = (Input, TextArea, Choice, Checkbox, SelectionList, OptionList, DataTable)

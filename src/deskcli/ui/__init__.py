@@ -1,1 +1,1 @@
-"""The console's own machinery below the screens: the call flow, the serial writer, the autosaver."""
+"""The console's machinery below the screens: the serial writer, the autosaver, quitting safely, messages and the protocol through which screens reach the app."""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from deskcli.config.launch import LaunchOptions
     from deskcli.runtime import Runtime
     from deskcli.ui.autosave import EditSaver, SaveState
-    from deskcli.ui.call_flow import CallFlow
+    from deskcli.console.call_flow import CallFlow
     from deskcli.ui.notices import Notices
     from deskcli.ui.writer import SerialWriter
 

@@ -68,7 +68,7 @@ class Startup:
         app = self.app
         app.runtime = runtime
         app.sub_title = ("DEMO database " if app.options.is_demo else "") + runtime.store.target.describe()
-        from deskcli.ui.preferences import apply_preferences
+        from deskcli.console.preferences import apply_preferences
 
         apply_preferences(app, runtime)
         for note in runtime.notes:
