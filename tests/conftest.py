@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from deskcli.store import db
 from deskcli.config import paths
 from deskcli.core.clock import ManualClock
 from deskcli.models import Analyst, AnalystBase, CustomerCreate
+from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import analysts
 from deskcli.services.lookup import customers
-from deskcli.services.actor import Actor
 from deskcli.services.rules.policy import Policies, load_policies
+from deskcli.store import db
 
 START = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 """A Tuesday afternoon (UTC, and London time too: before the clocks change)."""

@@ -12,8 +12,8 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from deskcli.app import DeskApp
-from deskcli.core.clock import ManualClock
 from deskcli.config.launch import LaunchOptions
+from deskcli.core.clock import ManualClock
 from deskcli.models import Call, CallEvent, CustomerCreate
 from deskcli.runtime import Runtime, open_runtime
 from deskcli.services.lookup import customers
@@ -45,7 +45,7 @@ async def settle(app: DeskApp, pilot: Pilot, rounds: int = 6) -> None:
             await app.workers.wait_for_complete()
         except WorkerCancelled:
             return
-        if not app.writer._closed:  # noqa: SLF001 - tests wait for the queue to drain
+        if not app.writer._closed:
             await asyncio.to_thread(app.writer.submit(lambda: None).result, 10)
         await pilot.pause()
 

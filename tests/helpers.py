@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from deskcli.store.db import Store
 from deskcli.models import CallEvent
+from deskcli.store.db import Store
 
 
 def event_kinds(store: Store, call_id: int) -> list[str]:

@@ -8,14 +8,13 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Input, Static
 from textual.worker import WorkerCancelled
 
 from deskcli.app import DeskApp
+from deskcli.config.launch import LaunchOptions
 from deskcli.core.clock import ManualClock
 from deskcli.core.errors import StoreError
-from deskcli.config.launch import LaunchOptions
 from deskcli.models import CommitmentKind, CustomerCreate
 from deskcli.runtime import open_runtime
 from deskcli.screens.home import HomeScreen
@@ -24,7 +23,7 @@ from deskcli.services.lifecycle import calls, commitments
 from deskcli.services.lookup import customers
 
 
-async def settle(app: DeskApp, pilot) -> None:  # noqa: ANN001
+async def settle(app: DeskApp, pilot) -> None:
     """Wait until every worker has finished and the screen has caught up."""
     for _ in range(5):
         try:

@@ -9,7 +9,7 @@ from deskcli.ui.autosave import EditSaver, SaveState
 from deskcli.ui.writer import SerialWriter, WriterClosed
 
 
-def direct(callback, value) -> None:  # noqa: ANN001
+def direct(callback, value) -> None:
     """Deliver callbacks on the calling thread (no UI in these tests)."""
     callback(value)
 
@@ -51,7 +51,7 @@ def test_writer_never_waits_for_its_deliveries():
     """Handing a result back only queues it: a UI thread busy waiting for the writer cannot deadlock it."""
     handed: list[object] = []
 
-    def queue_only(callback, value) -> None:  # noqa: ANN001 - like posting a message
+    def queue_only(callback, value) -> None:
         handed.append((callback, value))
 
     writer = SerialWriter(queue_only)

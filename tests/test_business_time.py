@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deskcli.config import datafiles
-from deskcli.services.timekeeping.business_time import BusinessCalendar, Range, seconds_excluding
 from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.timekeeping.business_time import BusinessCalendar, Range, seconds_excluding
 
 LONDON = ZoneInfo("Europe/London")
 HOUR = 3600.0

@@ -11,8 +11,8 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input
 
 from console import console, events_of, ready, seed, settle, text_of, type_text, with_runtime
-from deskcli.config.launch import LaunchOptions
 from deskcli.app import DeskApp
+from deskcli.config.launch import LaunchOptions
 from deskcli.models import Call, CustomerCreate, Escalation, EventKind, Stage
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen
@@ -28,10 +28,10 @@ SIOBHAN = CustomerCreate(name="Siobhan O'Neill", phones=["020 7946 0000"])
 RAHUL = CustomerCreate(name="Rahul Verma", phones=["020 7946 0999"])
 
 
-def live_call(db_path, clock, customer_id: int, *, stage: Stage, **assessment) -> int:  # noqa: ANN001
+def live_call(db_path, clock, customer_id: int, *, stage: Stage, **assessment) -> int:
     """A call of Ann's still in conversation, left at ``stage`` with this assessment."""
 
-    def make(runtime):  # noqa: ANN001, ANN202
+    def make(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer_id, runtime.actor())
             if assessment:
@@ -72,7 +72,7 @@ async def test_the_proposed_tier_fills_the_field_and_the_analysts_change_stands(
         await pilot.press("ctrl+s")
         await settle(app, pilot)
 
-    def saved(runtime):  # noqa: ANN001, ANN202
+    def saved(runtime):
         with runtime.store.read() as session:
             return session.exec(select(Escalation).where(Escalation.call_id == call_id)).one()
 
@@ -101,7 +101,7 @@ async def test_a_call_opened_from_the_queue_has_a_running_timer(db_path, clock):
     """A call whose conversation ended, opened again from the queue: the timer counts from the opening."""
     [customer] = seed(db_path, clock, SIOBHAN)
 
-    def ended_call(runtime):  # noqa: ANN001, ANN202
+    def ended_call(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer, runtime.actor())
             clock.advance(timedelta(seconds=1))
@@ -128,7 +128,7 @@ async def test_a_call_opened_from_the_queue_has_a_running_timer(db_path, clock):
 
 async def test_a_new_caller_wins_over_a_call_left_live(db_path, clock):
     """--caller-id while a call was left in conversation: greet the new caller; the old call is flagged."""
-    siobhan, rahul = seed(db_path, clock, SIOBHAN, RAHUL)
+    siobhan, _rahul = seed(db_path, clock, SIOBHAN, RAHUL)
     old = live_call(db_path, clock, siobhan, stage=Stage.ASSESSMENT, summary="vpn drops")
     app = DeskApp(LaunchOptions(db=db_path, caller_id="020 7946 0999"), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -149,6 +149,6 @@ async def test_a_new_caller_wins_over_a_call_left_live(db_path, clock):
     assert "LIVE" in rows[reference]
 
 
-def _reference(runtime, call_id: int) -> str:  # noqa: ANN001
+def _reference(runtime, call_id: int) -> str:
     with runtime.store.read() as session:
         return session.get(Call, call_id).reference

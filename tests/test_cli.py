@@ -22,7 +22,7 @@ ENTRY_POINTS = {
 }
 
 
-def run(*args: str, entry: str = "module", env: dict[str, str] | None = None, cwd: Path | None = None):  # noqa: ANN201
+def run(*args: str, entry: str = "module", env: dict[str, str] | None = None, cwd: Path | None = None):
     """Run deskcli with ``args`` in a copy of this test's environment."""
     environment = dict(os.environ)
     environment.update(env or {})

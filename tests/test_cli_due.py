@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from deskcli.core.clock import SystemClock
 from deskcli.config.launch import LaunchOptions
+from deskcli.core.clock import SystemClock
 from deskcli.models import CommitmentKind, CustomerCreate
 from deskcli.runtime import open_runtime
 from deskcli.services.lifecycle import calls, commitments

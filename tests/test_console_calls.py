@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, TextArea
 
-from console import events_of, only_call, ready, seed, settle, text_of, type_text, with_runtime, console
+from console import console, events_of, only_call, ready, seed, settle, text_of, type_text, with_runtime
 from deskcli.models import (
     AckMethod,
     CallStatus,
@@ -37,7 +37,7 @@ SIOBHAN = CustomerCreate(
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-async def identify(app, pilot, typed: str = "siob") -> None:  # noqa: ANN001
+async def identify(app, pilot, typed: str = "siob") -> None:
     """Answer (n), look the caller up, pick the only match."""
     await pilot.press("n")
     await settle(app, pilot)
@@ -99,7 +99,7 @@ async def test_a_resolved_on_first_contact_with_a_knowledge_article(db_path, clo
         assert table.row_count == 1
         assert "Relationship follow-up" in str(table.get_row_at(0)[5])
 
-    def check(runtime):  # noqa: ANN001, ANN202
+    def check(runtime):
         call = only_call(runtime)
         kinds = [event.kind for event in events_of(runtime, call.id)]
         with runtime.store.read() as session:
@@ -157,7 +157,7 @@ async def test_b_escalated_with_handoff_then_closed_with_agreement(db_path, cloc
         await pilot.press("ctrl+g")  # hang up: the call stays open in the queue
         await settle(app, pilot)
 
-    def escalated(runtime):  # noqa: ANN001, ANN202
+    def escalated(runtime):
         call = only_call(runtime)
         with runtime.store.read() as session:
             escalation = session.exec(select(Escalation)).one()

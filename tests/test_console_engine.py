@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from console import answer, console, events_of, only_call, ready, seed, settle, type_text, with_runtime
 from deskcli.models import CustomerCreate, EventKind
 from deskcli.screens.waiting import WaitingScreen
 from deskcli.services.lifecycle import calls, escalations
-
 
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
@@ -49,7 +48,7 @@ async def test_progress_call_is_logged_on_the_open_call_in_one_step(db_path, clo
     """A caller asking about their open call: ctrl+t logs the contact there and opens it - no new call."""
     [customer_id] = seed(db_path, clock, CustomerCreate(name="Ola Nordmann"))
 
-    def open_call(runtime):  # noqa: ANN001, ANN202
+    def open_call(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer_id, runtime.actor())
             calls.end_talk(session, call.id, runtime.actor())
@@ -77,7 +76,7 @@ async def test_queue_flags_calls_with_no_next_contact_and_old_escalations(db_pat
     """Perceive-owned calls show the next contact (or that none is promised) and escalations past 30 days."""
     [customer_id] = seed(db_path, clock, CustomerCreate(name="Kai Blue"))
 
-    def escalated(runtime):  # noqa: ANN001, ANN202
+    def escalated(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer_id, runtime.actor())
             escalations.escalate(

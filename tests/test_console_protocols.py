@@ -64,7 +64,7 @@ async def test_d_abusive_caller_two_warnings_then_transfer(db_path, clock):
         await settle(app, pilot)
         assert not isinstance(app.screen, AbuseScreen)
 
-    def check(runtime):  # noqa: ANN001, ANN202
+    def check(runtime):
         call = only_call(runtime)
         events = [e for e in events_of(runtime, call.id) if e.kind in (EventKind.WARNING_GIVEN, EventKind.TRANSFERRED)]
         with runtime.store.read() as session:
@@ -86,7 +86,7 @@ async def test_e_caller_id_opens_a_known_customer_with_previous_calls(db_path, c
     """--caller-id: the greeting opens with the caller identified and their previous calls shown."""
     [customer_id] = seed(db_path, clock, MALLORY)
 
-    def earlier_call(runtime):  # noqa: ANN001, ANN202
+    def earlier_call(runtime):
         with runtime.store.write() as session:
             call = call_rules.create_call(session, customer_id, runtime.actor())
             call_rules.update_assessment(session, call.id, runtime.actor(), summary="VPN drops every hour")
@@ -105,7 +105,7 @@ async def test_e_caller_id_opens_a_known_customer_with_previous_calls(db_path, c
         # The earlier call is still open: the caller may be ringing about it, so no new
         # record is started until the analyst knows (Enter: new call; ctrl+t: that call).
         assert app.flow.call_id is None
-        assert any("open call" in n.message for n in app.notices.all)  # noqa: SLF001
+        assert any("open call" in n.message for n in app.notices.all)
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.flow.call_id is not None
@@ -116,7 +116,7 @@ async def test_e_caller_id_of_a_caller_with_an_open_call_can_take_it_up(db_path,
     """ctrl+t on the identified caller logs the progress call (and the greeting) on the open call."""
     [customer_id] = seed(db_path, clock, MALLORY)
 
-    def earlier_call(runtime):  # noqa: ANN001, ANN202
+    def earlier_call(runtime):
         with runtime.store.write() as session:
             call = call_rules.create_call(session, customer_id, runtime.actor())
             call_rules.end_talk(session, call.id, runtime.actor())
@@ -135,7 +135,7 @@ async def test_e_caller_id_of_a_caller_with_an_open_call_can_take_it_up(db_path,
     assert with_runtime(db_path, clock, lambda runtime: len(_all_calls(runtime))) == 1
 
 
-def _all_calls(runtime):  # noqa: ANN001, ANN202
+def _all_calls(runtime):
     with runtime.store.read() as session:
         return list(session.exec(select(Call)))
 
@@ -154,7 +154,7 @@ async def test_e_unknown_caller_id_prefills_the_new_customer_form(db_path, clock
         await settle(app, pilot)
     call = with_runtime(db_path, clock, only_call)
 
-    def customer_of(runtime):  # noqa: ANN001, ANN202
+    def customer_of(runtime):
         with runtime.store.read() as session:
             return session.get(Customer, call.customer_id)
 
@@ -193,7 +193,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
         return "250 Message accepted for delivery"
 
@@ -251,7 +251,7 @@ async def test_h_email_acknowledgement_reaches_a_real_smtp_server(db_path, clock
     assert "You can expect to hear from us by: Tuesday 10 March 2026, 16:00" in body
     assert call.ack_method == AckMethod.EMAIL and call.acknowledged_at is not None
 
-    def promise(runtime):  # noqa: ANN001, ANN202
+    def promise(runtime):
         with runtime.store.read() as session:
             return session.exec(select(Commitment)).one()
 

@@ -10,11 +10,10 @@ from console import answer, console, events_of, only_call, ready, seed, settle, 
 from deskcli.models import CommitmentKind, CustomerCreate, EventKind
 from deskcli.services.lifecycle import calls, commitments
 
-
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-def header(app) -> str:  # noqa: ANN001
+def header(app) -> str:
     return str(app.screen.query_one("#call-header").render())
 
 
@@ -46,7 +45,7 @@ async def test_promise_coming_due_notifies_ahead_and_when_due(db_path, clock):
     """With the clock moved, a promise is announced 10 minutes ahead, again when due, and counted in the header."""
     [customer_id] = seed(db_path, clock, CustomerCreate(name="Pat Wren"))
 
-    def promise(runtime):  # noqa: ANN001, ANN202
+    def promise(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer_id, runtime.actor())
             commitments.make_commitment(
@@ -82,7 +81,7 @@ async def test_many_promises_due_at_once_are_one_announcement_and_counted_in_ful
     """Deskcli opened with 205 promises overdue: one pop-up naming the oldest, and the header counts all 205."""
     [customer_id] = seed(db_path, clock, CustomerCreate(name="Pat Wren"))
 
-    def promises(runtime):  # noqa: ANN001, ANN202
+    def promises(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer_id, runtime.actor())
             for minutes in range(1, 206):

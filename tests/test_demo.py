@@ -12,11 +12,10 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from deskcli.store import db
 from deskcli.cli.commands import cli
+from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.core.clock import ManualClock
 from deskcli.core.errors import StoreError
-from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.models import (
     Analyst,
     Call,
@@ -29,11 +28,12 @@ from deskcli.models import (
     EventKind,
     KnowledgeArticle,
 )
+from deskcli.services.actor import Actor
+from deskcli.services.desk import queue
 from deskcli.services.lifecycle import calls
 from deskcli.services.lookup import customers
-from deskcli.services.desk import queue
-from deskcli.services.actor import Actor
 from deskcli.services.lookup.customers import ABUSIVE_HISTORY
+from deskcli.store import db
 from deskcli.workload.demo import DemoSize, build_demo, inspect_file, remove_demo, reset_demo
 
 NOW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -65,20 +65,20 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_db: Path):  # noqa: ANN201
+def demo_store(demo_db: Path):
     store = db.open_store(db.target_for(demo_db, None))
     yield store
     store.dispose()
 
 
-def _seat(session) -> Analyst:  # noqa: ANN001
+def _seat(session) -> Analyst:
     return session.exec(select(Analyst).where(Analyst.handle == DEMO_SEAT_HANDLE)).one()
 
 
 # --------------------------------------------------------------------------- contents
 
 
-def test_the_demo_seat_is_there(demo_store) -> None:  # noqa: ANN001
+def test_the_demo_seat_is_there(demo_store) -> None:
     with demo_store.read() as session:
         seat = _seat(session)
         assert (seat.name, seat.department) == ("Demo Analyst", "Help Desk")
@@ -86,7 +86,7 @@ def test_the_demo_seat_is_there(demo_store) -> None:  # noqa: ANN001
     assert sorted(colleagues) == ["analyst01", "analyst02", "analyst03", "analyst04"]
 
 
-def test_every_status_escalations_vips_abuse_and_articles(demo_store) -> None:  # noqa: ANN001
+def test_every_status_escalations_vips_abuse_and_articles(demo_store) -> None:
     with demo_store.read() as session:
         statuses = set(session.exec(select(Call.status)).all())
         escalations = session.exec(select(Escalation)).all()
@@ -103,7 +103,7 @@ def test_every_status_escalations_vips_abuse_and_articles(demo_store) -> None:  
     assert len(organisations) >= 5
 
 
-def test_the_seat_owns_a_call_in_every_status(demo_store) -> None:  # noqa: ANN001
+def test_the_seat_owns_a_call_in_every_status(demo_store) -> None:
     with demo_store.read() as session:
         seat = _seat(session)
         mine = session.exec(select(Call).where(Call.perceived_owner_id == seat.id)).all()
@@ -123,7 +123,7 @@ def test_the_seat_owns_a_call_in_every_status(demo_store) -> None:  # noqa: ANN0
     assert {row.status for row in elsewhere} == {"escalated"}
 
 
-def test_seat_promises_due_later_today_and_overdue(demo_store) -> None:  # noqa: ANN001
+def test_seat_promises_due_later_today_and_overdue(demo_store) -> None:
     midnight = datetime.combine(NOW.astimezone(ZONE).date() + timedelta(days=1), datetime.min.time(), tzinfo=ZONE)
     with demo_store.read() as session:
         seat = _seat(session)
@@ -141,7 +141,7 @@ def test_seat_promises_due_later_today_and_overdue(demo_store) -> None:  # noqa:
     assert len(rows) == len(everything)
 
 
-def test_abusive_history_is_the_protocol_on_record(demo_store) -> None:  # noqa: ANN001
+def test_abusive_history_is_the_protocol_on_record(demo_store) -> None:
     """The flag comes from the real protocol: two warnings, then a transfer to a manager."""
     with demo_store.read() as session:
         kevin = session.exec(select(Customer).where(Customer.name == "Kevin Marsh")).one()
@@ -208,7 +208,7 @@ def test_refuses_the_real_database(tmp_path: Path) -> None:
     assert real.exists()
 
 
-def test_reset_deletes_only_demo_databases(store, actor, customer_id, db_path: Path) -> None:  # noqa: ANN001
+def test_reset_deletes_only_demo_databases(store, actor, customer_id, db_path: Path) -> None:
     """A mistyped path must not cost anyone their calls: a database without the demo seat is kept."""
     with store.write() as session:
         calls.create_call(session, customer_id, actor)
@@ -237,7 +237,7 @@ def test_building_over_a_demo_is_refused_reset_rebuilds(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def _run(*args: str):  # noqa: ANN202
+def _run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 

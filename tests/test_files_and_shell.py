@@ -49,14 +49,14 @@ def open_umask():
 # --- modes ------------------------------------------------------------------------------
 
 
-def test_policies_copy_makes_private_files_in_a_private_folder(tmp_path: Path, open_umask) -> None:  # noqa: ANN001
+def test_policies_copy_makes_private_files_in_a_private_folder(tmp_path: Path, open_umask) -> None:
     folder = tmp_path / "office" / "policies"
     result = _run("policies", "copy", str(folder))
     assert result.returncode == 0, result.stderr
     _assert_private(folder, sorted(folder.glob("*.toml")))
 
 
-def test_scorecard_export_is_private(tmp_path: Path, open_umask) -> None:  # noqa: ANN001
+def test_scorecard_export_is_private(tmp_path: Path, open_umask) -> None:
     """Scorecards name trainees and callers: the export is 0600 even under umask 022 (and an existing file is tightened)."""
     demo = tmp_path / "demo.db"
     db.open_store(db.target_for(demo, None)).dispose()
@@ -70,14 +70,14 @@ def test_scorecard_export_is_private(tmp_path: Path, open_umask) -> None:  # noq
     assert json.loads(fresh.read_text()) == []
 
 
-def test_write_private_text_never_exposes_a_new_file(tmp_path: Path, open_umask) -> None:  # noqa: ANN001
+def test_write_private_text_never_exposes_a_new_file(tmp_path: Path, open_umask) -> None:
     target = tmp_path / "card.md"
     paths.write_private_text(target, "Sam Trainee: 9/10\n")
     assert _mode(target) == 0o600
     assert target.read_text() == "Sam Trainee: 9/10\n"
 
 
-def test_holiday_cache_folder_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_umask) -> None:  # noqa: ANN001
+def test_holiday_cache_folder_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_umask) -> None:
     from deskcli.services.timekeeping import public_holidays
 
     cache = tmp_path / "cache" / "deskcli"
@@ -86,7 +86,7 @@ def test_holiday_cache_folder_is_private(tmp_path: Path, monkeypatch: pytest.Mon
     _assert_private(cache, list(cache.glob("holidays-*.json")))
 
 
-def test_config_rewrite_ignores_a_stale_temporary_file(tmp_path: Path, open_umask) -> None:  # noqa: ANN001
+def test_config_rewrite_ignores_a_stale_temporary_file(tmp_path: Path, open_umask) -> None:
     """A config.toml.tmp left at 0644 by an interrupted save is not reused: the new config is 0600."""
     config = tmp_path / "config.toml"
     config.write_text('timezone = "Europe/London"\n')
@@ -102,7 +102,7 @@ def test_config_rewrite_ignores_a_stale_temporary_file(tmp_path: Path, open_umas
 # --- warnings about files others can read ---------------------------------------------------
 
 
-def test_config_holding_smtp_password_readable_by_others_is_warned_about(tmp_path: Path, analyst_profile) -> None:  # noqa: ANN001
+def test_config_holding_smtp_password_readable_by_others_is_warned_about(tmp_path: Path, analyst_profile) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[smtp]\nhost = "mail.example"\nsender = "desk@example.org"\npassword = "hunter2"\n')
     config.chmod(0o644)
@@ -119,7 +119,7 @@ def test_config_holding_smtp_password_readable_by_others_is_warned_about(tmp_pat
     assert not [note for note in runtime.notes if "SMTP password" in note]
 
 
-def test_existing_world_readable_database_is_warned_about_and_left_alone(tmp_path: Path, analyst_profile) -> None:  # noqa: ANN001
+def test_existing_world_readable_database_is_warned_about_and_left_alone(tmp_path: Path, analyst_profile) -> None:
     """An existing 0644 file given as --db: a note says so (with the fix); its mode is not changed behind the office's back."""
     path = tmp_path / "shared.db"
     db.open_store(db.target_for(path, None)).dispose()

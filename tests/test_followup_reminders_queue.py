@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskcli.models import AnalystBase, CommitmentKind, CustomerCreate
-from deskcli.services.lifecycle import analysts, callview, calls, commitments, escalations, greeting, handoff
-from deskcli.services.lookup import customers
-from deskcli.services.rules import prompts
-from deskcli.services.desk import queue, reminders
 from deskcli.services.actor import Actor
+from deskcli.services.desk import queue, reminders
+from deskcli.services.desk.queue import PromiseRow
+from deskcli.services.lifecycle import analysts, calls, callview, commitments, escalations, greeting, handoff
 from deskcli.services.lifecycle.escalations import EscalationRequest
 from deskcli.services.lifecycle.followup import default_follow_up
+from deskcli.services.lookup import customers
+from deskcli.services.rules import prompts
 from deskcli.services.rules.policy import FollowUpPolicy, GreetingPolicy
-from deskcli.services.desk.queue import PromiseRow
 from deskcli.services.rules.triggers import evaluate
 
 LONDON = ZoneInfo("Europe/London")

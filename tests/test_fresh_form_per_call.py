@@ -27,7 +27,7 @@ FIRST = CustomerCreate(name="Siobhan O'Neill", organisation="Northwind", phones=
 SECOND = CustomerCreate(name="Rahul Verma", organisation="Contoso", phones=["020 7946 0999"])
 
 
-async def _fill_every_stage(app, pilot) -> dict:  # noqa: ANN001
+async def _fill_every_stage(app, pilot) -> dict:
     """The first call: every field of every stage answered, then closed with agreement."""
     screen = app.screen
     assert isinstance(screen, GreetingScreen)
@@ -93,7 +93,7 @@ async def _fill_every_stage(app, pilot) -> dict:  # noqa: ANN001
     return used
 
 
-def _second_call(runtime) -> Call:  # noqa: ANN001
+def _second_call(runtime) -> Call:
     from sqlmodel import col, select
 
     with runtime.store.read() as session:

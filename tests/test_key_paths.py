@@ -26,7 +26,7 @@ SIOBHAN_AGAIN = CustomerCreate(name="Siobhan Murphy", organisation="Contoso", ph
 class Keys:
     """Presses keys and counts them; typed words are not counted."""
 
-    def __init__(self, app, pilot) -> None:  # noqa: ANN001
+    def __init__(self, app, pilot) -> None:
         self.app, self.pilot, self.count = app, pilot, 0
 
     async def press(self, *keys: str) -> None:
@@ -72,7 +72,7 @@ async def test_resolved_on_first_contact_in_ten_keys(db_path, clock):
     assert EventKind.NAME_CONFIRMED in kinds and EventKind.CUSTOMER_AGREED in kinds
     assert kinds.index(EventKind.CUSTOMER_AGREED) < kinds.index(EventKind.CLOSED)
 
-    def follow_up(runtime):  # noqa: ANN001, ANN202
+    def follow_up(runtime):
         with runtime.store.read() as session:
             return session.exec(select(Commitment).where(Commitment.kind == CommitmentKind.FOLLOW_UP)).one()
 
@@ -108,7 +108,7 @@ async def test_escalated_with_hand_off_time_to_fix_and_next_contact_in_thirteen_
         assert isinstance(app.screen, HomeScreen)
         assert keys.count == 13
 
-    def escalated(runtime):  # noqa: ANN001, ANN202
+    def escalated(runtime):
         with runtime.store.read() as session:
             escalation = session.exec(select(Escalation)).one()
             return escalation, session.get(Commitment, escalation.next_contact_id)

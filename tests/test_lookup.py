@@ -85,7 +85,7 @@ def statements_of(store, query: str) -> list[tuple[str, tuple]]:
     """The SQL statements one lookup runs, with their parameters."""
     captured: list[tuple[str, tuple]] = []
 
-    def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def capture(conn, cursor, statement, parameters, context, executemany):
         captured.append((statement, parameters))
 
     event.listen(store.engine, "before_cursor_execute", capture)

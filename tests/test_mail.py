@@ -14,12 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
+from deskcli.config.settings import load_settings
 from deskcli.core.errors import RuleViolation
 from deskcli.models import AckMethod, Call, CallEvent, Commitment, CommitmentKind, CustomerCreate, EventKind
+from deskcli.services.desk import mailer
 from deskcli.services.lifecycle import acknowledgements, calls
 from deskcli.services.lookup import customers
-from deskcli.services.desk import mailer
-from deskcli.config.settings import load_settings
 from helpers import event_kinds as kinds
 
 
@@ -30,7 +30,7 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
@@ -94,7 +94,7 @@ def test_put_is_atomic_an_interrupted_write_leaves_no_message(tmp_path, monkeypa
     """If the final rename never happens, no half-written .eml is pending."""
     outbox = mailer.Outbox(tmp_path / "outbox")
 
-    def broken_replace(src, dst):  # noqa: ANN001, ANN202
+    def broken_replace(src, dst):
         raise OSError("disk gone")
 
     monkeypatch.setattr(mailer.os, "replace", broken_replace)

@@ -19,17 +19,17 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel, select
 
 import deskcli.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from deskcli.store import db, dbfile, migrate
 from deskcli.models import Call, CallEvent, Customer
 from deskcli.models.guards import AppendOnlyError
+from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import calls
 from deskcli.services.lookup import customers
-from deskcli.services.actor import Actor
+from deskcli.store import db, dbfile, migrate
 
 _UNMODELLED_PREFIXES = ("customer_fts", "article_fts", "call_fts")
 
 
-def _include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN202
+def _include_object(obj, name, type_, reflected, compare_to):
     """The same filter as deskcli/store/migrations/env.py: FTS tables are not modelled."""
     return not (type_ == "table" and name and name.startswith(_UNMODELLED_PREFIXES))
 
@@ -123,7 +123,7 @@ def _rows(path: Path, columns: dict[str, list[str]] | None = None) -> dict[str, 
         for table in ("analyst", "customer", "call", "call_event", "counter"):
             names = (columns or {}).get(table) or [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
             listed = ", ".join(f'"{name}"' for name in names)
-            rows[table] = connection.execute(f"SELECT {listed} FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+            rows[table] = connection.execute(f"SELECT {listed} FROM {table} ORDER BY 1").fetchall()
         return rows
     finally:
         connection.close()
@@ -265,11 +265,10 @@ def test_raw_sql_cannot_change_events(store: db.Store, db_path: Path, event_id: 
 
 def test_orm_cannot_update_event(store: db.Store, event_id: int) -> None:
     """Changing a loaded CallEvent and committing is refused by the ORM guard."""
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - the guard's error may be wrapped
-        with store.write() as session:
-            event = session.get(CallEvent, event_id)
-            event.kind = "tampered"
-            session.add(event)
+    with pytest.raises(Exception) as caught, store.write() as session:
+        event = session.get(CallEvent, event_id)
+        event.kind = "tampered"
+        session.add(event)
     assert isinstance(caught.value, AppendOnlyError) or isinstance(caught.value.__cause__, AppendOnlyError)
     assert "append-only" in str(caught.value)
     with store.read() as session:
@@ -278,9 +277,8 @@ def test_orm_cannot_update_event(store: db.Store, event_id: int) -> None:
 
 def test_orm_cannot_delete_event(store: db.Store, event_id: int) -> None:
     """Deleting a CallEvent through the ORM is refused by the guard."""
-    with pytest.raises(AppendOnlyError, match="append-only"):
-        with store.write() as session:
-            session.delete(session.get(CallEvent, event_id))
+    with pytest.raises(AppendOnlyError, match="append-only"), store.write() as session:
+        session.delete(session.get(CallEvent, event_id))
     with store.read() as session:
         assert session.get(CallEvent, event_id) is not None
 

@@ -26,7 +26,7 @@ NOTES = "Caller reports a paper jam in tray 2; lights blinking orange"
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-def call_in_assessment(runtime) -> int:  # noqa: ANN001
+def call_in_assessment(runtime) -> int:
     """A call still in conversation, left at the assessment stage."""
     with runtime.store.write() as session:
         customer = customers.create_customer(session, CustomerCreate(name="Ravi Patel"), runtime.actor(), region="GB")
@@ -36,7 +36,7 @@ def call_in_assessment(runtime) -> int:  # noqa: ANN001
 
 
 def notes_of(db_path: Path, call_id: int) -> str:
-    def read(runtime):  # noqa: ANN001, ANN202
+    def read(runtime):
         with runtime.store.read() as session:
             return session.get(Call, call_id).notes
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import deskcli
-from deskcli.store import migrate
 from deskcli.services.rules.policy import load_policies
+from deskcli.store import migrate
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,7 @@ print(json.dumps({
 """
 
 
-def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess[str]:  # noqa: ANN003
+def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, **kwargs)
     assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
     return result

@@ -110,7 +110,7 @@ def _write(folder: Path, name: str, document: dict[str, Any]) -> bool:
     try:
         text = tomlkit.dumps(document)
         tomllib.loads(text)
-    except Exception:  # noqa: BLE001 - a value TOML cannot represent is not a test case
+    except Exception:
         return False
     (folder / f"{name}.toml").write_text(text, encoding="utf-8")
     return True
@@ -119,7 +119,7 @@ def _write(folder: Path, name: str, document: dict[str, Any]) -> bool:
 # --- the consumers --------------------------------------------------------------------
 
 
-def run_greeting(policy) -> None:  # noqa: ANN001
+def run_greeting(policy) -> None:
     for hour in range(24):
         line = greeting.render(
             policy, START + timedelta(hours=hour), LONDON,
@@ -128,7 +128,7 @@ def run_greeting(policy) -> None:  # noqa: ANN001
         assert isinstance(line, str) and line
 
 
-def run_sla(policy) -> None:  # noqa: ANN001
+def run_sla(policy) -> None:
     calendar = policy.calendar(LONDON)
     for target in policy.targets:
         for now in (START + timedelta(minutes=5), START + timedelta(days=3)):
@@ -142,7 +142,7 @@ def run_sla(policy) -> None:  # noqa: ANN001
     assert policy.target(None).priority == policy.default_priority
 
 
-def run_call_handling(policy) -> None:  # noqa: ANN001
+def run_call_handling(policy) -> None:
     due = followup.default_follow_up(START, LONDON, policy.follow_up)
     assert due > START
     state = holds.hold_state(START - timedelta(seconds=policy.hold.warn_after_seconds + 1), 3, START, policy.hold)
@@ -156,7 +156,7 @@ _ALL_FACTS = triggers.CallFacts(
 )
 
 
-def run_escalation(policy) -> None:  # noqa: ANN001
+def run_escalation(policy) -> None:
     ticked = [trigger.key for trigger in policy.triggers]
     results = triggers.evaluate(_ALL_FACTS, policy, ticked)
     proposal = triggers.propose(results, policy)
@@ -165,7 +165,7 @@ def run_escalation(policy) -> None:  # noqa: ANN001
     assert route is not None and route.tier(proposal.tier) is not None
 
 
-def run_priority(policy) -> None:  # noqa: ANN001
+def run_priority(policy) -> None:
     for impact in (BusinessImpact.SEVERE, BusinessImpact.SIGNIFICANT, None):
         for urgency in (*[str(level) for level in Urgency], None):
             derived = priority.derive(
@@ -175,16 +175,16 @@ def run_priority(policy) -> None:  # noqa: ANN001
             assert derived.priority in (1, 2, 3, 4)
 
 
-def run_categories(policy) -> None:  # noqa: ANN001
+def run_categories(policy) -> None:
     for category in policy.categories:
         assert policy.get(category.key) is category
 
 
-def run_prompts(policy) -> None:  # noqa: ANN001
+def run_prompts(policy) -> None:
     assert isinstance(prompts.applicable(policy, sorted(PROMPT_WHEN)), list)
 
 
-def run_abuse(policy) -> None:  # noqa: ANN001
+def run_abuse(policy) -> None:
     for step in ("warning_1", "warning_2", "transfer", "disconnect"):
         assert abuse.line_for(step, policy)
 
@@ -238,7 +238,7 @@ FIELDS: list[tuple[str, tuple[Any, ...], st.SearchStrategy[Any]]] = [
 @pytest.mark.parametrize(("name", "path", "values"), FIELDS, ids=[f"{n}:{'.'.join(map(str, p))}" for n, p, _ in FIELDS])
 @FUZZ
 @given(data=st.data())
-def test_a_policy_that_passes_the_check_loads_and_runs(tmp_path: Path, name: str, path: tuple, values, data) -> None:  # noqa: ANN001
+def test_a_policy_that_passes_the_check_loads_and_runs(tmp_path: Path, name: str, path: tuple, values, data) -> None:
     """Any value in this field: refused with the file named, or loaded and used without an error."""
     value = data.draw(values, label=".".join(map(str, path)))
     folder = tmp_path / "office"

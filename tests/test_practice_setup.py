@@ -9,10 +9,9 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from deskcli.store import db
+from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.core.clock import ManualClock
 from deskcli.core.errors import DataFileError
-from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.models import (
     Analyst,
     Call,
@@ -25,14 +24,15 @@ from deskcli.models import (
     Escalation,
     EventKind,
 )
+from deskcli.services.actor import Actor
+from deskcli.services.desk import queue
 from deskcli.services.lifecycle import abuse, calls, holds
 from deskcli.services.lookup import customers
-from deskcli.services.desk import queue
-from deskcli.services.actor import Actor
 from deskcli.services.lookup.customers import ABUSIVE_HISTORY
-from deskcli.workload.demo import DemoSize, build_demo
 from deskcli.services.training.practice_setup import PRACTICE_RESET_NOTE, prepare_practice
 from deskcli.services.training.scenarios import Answer, Expected, PastCall, PastPromise, Persona, Scenario
+from deskcli.store import db
+from deskcli.workload.demo import DemoSize, build_demo
 
 PHONE = "020 7946 0999"
 FULL_NOW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -86,12 +86,12 @@ AWAITING = PastCall(
 FULL = scenario(MISSED_CALLBACK, ESCALATED, CLOSED, AWAITING)
 
 
-def prepare(store, clock, analyst, policies, practice: Scenario = FULL):  # noqa: ANN001, ANN201
+def prepare(store, clock, analyst, policies, practice: Scenario = FULL):
     with store.write() as session:
         return prepare_practice(session, practice, Actor(analyst.id, clock), policies=policies, region="GB")
 
 
-def timeline(store, call_id: int) -> list[CallEvent]:  # noqa: ANN001
+def timeline(store, call_id: int) -> list[CallEvent]:
     with store.read() as session:
         return list(session.exec(select(CallEvent).where(CallEvent.call_id == call_id).order_by(col(CallEvent.id))))
 
@@ -99,7 +99,7 @@ def timeline(store, call_id: int) -> list[CallEvent]:  # noqa: ANN001
 # --------------------------------------------------------------------------- first preparation
 
 
-def test_creates_the_persona(store, clock, analyst, policies) -> None:  # noqa: ANN001
+def test_creates_the_persona(store, clock, analyst, policies) -> None:
     caller = prepare(store, clock, analyst, policies)
     assert caller.created and caller.phone == PHONE
     with store.read() as session:
@@ -113,7 +113,7 @@ def test_creates_the_persona(store, clock, analyst, policies) -> None:  # noqa: 
     assert [match.id for match in found] == [caller.customer_id]
 
 
-def test_vip_executive_and_abusive_personas_are_flagged(store, clock, analyst, policies) -> None:  # noqa: ANN001
+def test_vip_executive_and_abusive_personas_are_flagged(store, clock, analyst, policies) -> None:
     caller = prepare(store, clock, analyst, policies, scenario(executive=True, abusive_history=True))
     with store.read() as session:
         customer = session.get(Customer, caller.customer_id)
@@ -121,7 +121,7 @@ def test_vip_executive_and_abusive_personas_are_flagged(store, clock, analyst, p
     assert caller.history_call_ids == ()
 
 
-def test_history_is_placed_relative_to_now(store, clock, analyst, policies) -> None:  # noqa: ANN001
+def test_history_is_placed_relative_to_now(store, clock, analyst, policies) -> None:
     now = clock.now()
     caller = prepare(store, clock, analyst, policies)
     assert len(caller.history_call_ids) == 4
@@ -151,7 +151,7 @@ def test_history_is_placed_relative_to_now(store, clock, analyst, policies) -> N
     assert {(row.call_id, row.overdue) for row in due_rows} == {(missed, True), (escalated, True)}
 
 
-def test_history_timelines_are_genuine_and_run_forward(store, clock, analyst, policies) -> None:  # noqa: ANN001
+def test_history_timelines_are_genuine_and_run_forward(store, clock, analyst, policies) -> None:
     caller = prepare(store, clock, analyst, policies)
     for call_id in caller.history_call_ids:
         events = timeline(store, call_id)
@@ -168,7 +168,7 @@ def test_a_promise_due_before_its_call_opened_is_a_scenario_error() -> None:
         PastCall(summary="x", opened="2h", status=CallStatus.OPEN, promise=PastPromise(description="impossible", due="3h"))
 
 
-def test_a_route_the_policies_do_not_have_stops_the_practice_with_the_reason(store, clock, analyst, policies) -> None:  # noqa: ANN001
+def test_a_route_the_policies_do_not_have_stops_the_practice_with_the_reason(store, clock, analyst, policies) -> None:
     """A practice that cannot start says why (and nothing of it is recorded)."""
     broken = PastCall(summary="Escalated somewhere", opened="2d", status=CallStatus.ESCALATED, escalated_to="nowhere")
     with pytest.raises(DataFileError, match=r"practice cannot start.*history\.0\.escalated_to: 'nowhere'"):
@@ -180,7 +180,7 @@ def test_a_route_the_policies_do_not_have_stops_the_practice_with_the_reason(sto
 # --------------------------------------------------------------------------- again, after a practice
 
 
-def test_second_preparation_retires_and_recreates(store, clock, analyst, policies) -> None:  # noqa: ANN001
+def test_second_preparation_retires_and_recreates(store, clock, analyst, policies) -> None:
     first = prepare(store, clock, analyst, policies)
     actor = Actor(analyst.id, clock)
     # The trainee's practice call: taken, put on hold, a warning given; the trainer stops it mid-call.
@@ -196,7 +196,7 @@ def test_second_preparation_retires_and_recreates(store, clock, analyst, policie
     second = prepare(store, clock, analyst, policies)
 
     assert second.customer_id == first.customer_id and not second.created
-    missed, escalated, closed, awaiting = first.history_call_ids
+    missed, escalated, _closed, awaiting = first.history_call_ids
     assert set(second.retired_call_ids) == {missed, escalated, awaiting, practice.id}
     with store.read() as session:
         for call_id in second.retired_call_ids:
@@ -231,7 +231,7 @@ def test_second_preparation_retires_and_recreates(store, clock, analyst, policie
     assert opened == now - timedelta(hours=26)
 
 
-def test_someone_else_with_the_same_number_is_not_the_persona(store, clock, analyst, policies, actor) -> None:  # noqa: ANN001
+def test_someone_else_with_the_same_number_is_not_the_persona(store, clock, analyst, policies, actor) -> None:
     """The demo's bulk customers use the same drama number ranges."""
     with store.write() as session:
         other = customers.create_customer(session, CustomerCreate(name="Alan Smithee", phones=[PHONE]), actor, region="GB")
@@ -247,7 +247,7 @@ def test_someone_else_with_the_same_number_is_not_the_persona(store, clock, anal
 # --------------------------------------------------------------------------- on the demo database
 
 
-def test_on_the_demo_database_for_the_demo_seat(tmp_path: Path, policies) -> None:  # noqa: ANN001
+def test_on_the_demo_database_for_the_demo_seat(tmp_path: Path, policies) -> None:
     path = tmp_path / "demo.db"
     report = build_demo(path, size=DemoSize(customers=40, calls=200, analysts=3), now=FULL_NOW)
     clock = ManualClock(FULL_NOW + timedelta(hours=1))  # the trainer starts a little later

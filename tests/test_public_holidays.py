@@ -33,7 +33,7 @@ def forbid_child(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Make any child process fail the test; returns the list of attempted commands."""
     attempts: list[list[str]] = []
 
-    def refuse(command, **_kwargs):  # noqa: ANN001, ANN202
+    def refuse(command, **_kwargs):
         attempts.append(command)
         raise AssertionError(f"no child process expected, got {command}")
 
@@ -89,7 +89,7 @@ def test_a_year_outside_the_window_is_computed_and_added(own_cache: Path) -> Non
 
 
 def test_without_a_child_the_dates_are_computed_here(own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*_args, **_kwargs):
         raise OSError("no python here")
 
     monkeypatch.setattr(public_holidays.subprocess, "run", broken)

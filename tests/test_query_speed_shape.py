@@ -12,6 +12,7 @@ here: speed is measured by ``deskcli bench``.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,13 +25,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from deskcli.store import db
 from deskcli.core.clock import as_utc
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer, CustomerPhone
-from deskcli.services.lookup import customers, fts_sqlite, phones
 from deskcli.services.desk import queue
-from deskcli.services.lookup.customers import CustomerMatch
 from deskcli.services.desk.queue import CallRow, PromiseRow
+from deskcli.services.lookup import customers, fts_sqlite, phones
+from deskcli.services.lookup.customers import CustomerMatch
+from deskcli.store import db
 from deskcli.workload import DEFAULT_NOW, generate
 
 ME = 1
@@ -45,7 +46,7 @@ GHOST_ID = 9_999_999
 # The plain ORM queries the services used before they were made fast.
 
 
-def ref_call_rows(session: Session, query) -> list[CallRow]:  # noqa: ANN001
+def ref_call_rows(session: Session, query) -> list[CallRow]:
     return [
         CallRow(
             id=call.id, reference=call.reference, customer=name, status=call.status, stage=call.stage,
@@ -85,7 +86,7 @@ def ref_perceived_elsewhere(session: Session, analyst_id: int, *, limit: int = 5
     )
 
 
-def ref_pending_query(analyst_id: int | None):  # noqa: ANN201
+def ref_pending_query(analyst_id: int | None):
     query = (
         select(Commitment, Call.reference, Customer.name)
         .join(Call, Call.id == Commitment.call_id)
@@ -96,7 +97,7 @@ def ref_pending_query(analyst_id: int | None):  # noqa: ANN201
     return query if analyst_id is None else query.where(Commitment.owed_by_id == analyst_id)
 
 
-def ref_promise_rows(session: Session, query, now: datetime) -> list[PromiseRow]:  # noqa: ANN001
+def ref_promise_rows(session: Session, query, now: datetime) -> list[PromiseRow]:
     return [
         PromiseRow(
             id=commitment.id, call_id=commitment.call_id, reference=reference, customer=name, kind=commitment.kind,
@@ -216,7 +217,7 @@ def _awkward_rows(path: Path) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def workload(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def workload(tmp_path_factory: pytest.TempPathFactory):
     """A generated help desk (300 customers, 3,000 calls, 40 promises owed by analyst 1) with awkward rows."""
     path = tmp_path_factory.mktemp("speed-shape") / "w.db"
     generate(path, customers=300, calls=3000, promises_for="analyst01", pending_promises=40, parallel=False)
@@ -227,12 +228,12 @@ def workload(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture
-def store(workload) -> db.Store:  # noqa: ANN001
+def store(workload) -> db.Store:
     return workload[0]
 
 
 @pytest.fixture
-def facts(workload) -> dict[str, object]:  # noqa: ANN001
+def facts(workload) -> dict[str, object]:
     return workload[1]
 
 
@@ -248,7 +249,7 @@ def _lookup_queries(store: db.Store, facts: dict[str, object]) -> list[str]:
         if person.email:
             queries += [person.email, person.email[: person.email.index("@") + 3]]
     queries += [str(facts["lost_email"]), str(facts["lost_email"])[:-4]]
-    queries += [number for number in numbers] + [number[:6] for number in numbers] + ["+44 20", "07700"]
+    queries += list(numbers) + [number[:6] for number in numbers] + ["+44 20", "07700"]
     return queries
 
 
@@ -275,7 +276,7 @@ def test_call_lists_are_full_pages_newest_first(store):
         elsewhere = queue.perceived_elsewhere(session, ME, limit=1000)
     assert len(everything) >= 40 and len(elsewhere) >= 30
     assert pages == everything
-    assert all(a.opened_at >= b.opened_at for a, b in zip(everything, everything[1:]))
+    assert all(a.opened_at >= b.opened_at for a, b in itertools.pairwise(everything))
     assert {row.owners_differ for row in elsewhere} == {True}
     assert any(row.acknowledged_at is None for row in everything) and any(row.priority is None for row in everything)
     for row in everything:
@@ -311,7 +312,7 @@ def test_fast_path_binds_what_sqlalchemy_binds(store):
     params = {"me": ME, "until": until, "limit": 9}
     sent: list[tuple] = []
 
-    def capture(conn, cursor, sql, parameters, context, executemany):  # noqa: ANN001
+    def capture(conn, cursor, sql, parameters, context, executemany):
         sent.append((sql, tuple(parameters)))
 
     event.listen(store.engine, "before_cursor_execute", capture)
@@ -341,7 +342,7 @@ def test_fast_path_binds_what_sqlalchemy_binds(store):
             fairy.dbapi_connection = real
     assert captured == selects and len(captured) == 1
     assert isinstance(captured[0][1][1], str)  # the time as SQLite stores it, not a datetime for sqlite3 to adapt
-    assert [tuple(row) for row in core] == [row[:6] + (utc(row[6]),) + row[7:] for row in rows]
+    assert [tuple(row) for row in core] == [(*row[:6], utc(row[6]), *row[7:]) for row in rows]
 
 
 def test_promises_due_accepts_any_timezone(store):
@@ -386,20 +387,19 @@ def test_markup_names_come_back_raw(store, facts):
 
 def test_queue_reads_in_the_sessions_own_transaction(store):
     """A promise written (not yet committed) in a session is in that session's lists."""
-    with pytest.raises(RuntimeError, match="roll back"):
-        with store.write() as session:
-            call = queue.my_open_calls(session, ME, limit=1)[0]
-            before = queue.pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)
-            session.add(Commitment(
-                call_id=call.id, kind="callback", description="soon", due_at=DEFAULT_NOW - timedelta(days=400),
-                owed_by_id=ME, created_at=DEFAULT_NOW, created_by_id=ME,
-            ))
-            session.flush()
-            after = queue.pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)
-            assert len(after) == len(before) + 1
-            assert after[0].description == "soon" and after[0].overdue
-            assert after == ref_pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)
-            raise RuntimeError("roll back")
+    with pytest.raises(RuntimeError, match="roll back"), store.write() as session:
+        call = queue.my_open_calls(session, ME, limit=1)[0]
+        before = queue.pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)
+        session.add(Commitment(
+            call_id=call.id, kind="callback", description="soon", due_at=DEFAULT_NOW - timedelta(days=400),
+            owed_by_id=ME, created_at=DEFAULT_NOW, created_by_id=ME,
+        ))
+        session.flush()
+        after = queue.pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)
+        assert len(after) == len(before) + 1
+        assert after[0].description == "soon" and after[0].overdue
+        assert after == ref_pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)
+        raise RuntimeError("roll back")
     with store.read() as session:
         assert len(queue.pending_promises(session, ME, now=DEFAULT_NOW, limit=1000)) == 41
 

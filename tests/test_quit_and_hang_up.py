@@ -25,11 +25,11 @@ from test_notes_survive import Terminal
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-def call_in_assessment(db_path, clock) -> int:  # noqa: ANN001
+def call_in_assessment(db_path, clock) -> int:
     """A call still in conversation at the assessment (the console resumes it at start)."""
     [customer] = seed(db_path, clock, CustomerCreate(name="Ravi Patel"))
 
-    def make(runtime):  # noqa: ANN001, ANN202
+    def make(runtime):
         with runtime.store.write() as session:
             call = calls.create_call(session, customer, runtime.actor())
             calls.move_to_stage(session, call.id, Stage.ASSESSMENT, runtime.actor())
@@ -38,15 +38,15 @@ def call_in_assessment(db_path, clock) -> int:  # noqa: ANN001
     return with_runtime(db_path, clock, make)
 
 
-def notes_of(db_path, clock, call_id: int) -> str:  # noqa: ANN001
-    def read(runtime):  # noqa: ANN001, ANN202
+def notes_of(db_path, clock, call_id: int) -> str:
+    def read(runtime):
         with runtime.store.read() as session:
             return session.get(Call, call_id).notes
 
     return with_runtime(db_path, clock, read)
 
 
-async def until(condition, seconds: float) -> bool:  # noqa: ANN001
+async def until(condition, seconds: float) -> bool:
     """Wait (bounded) for ``condition()``; True when it came."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -61,14 +61,14 @@ def slow_notes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Saving notes takes half a second (a busy disk)."""
     original = call_actions.save_notes
 
-    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def slow(*args, **kwargs):
         time.sleep(0.5)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(call_actions, "save_notes", slow)
 
 
-async def _type_notes(app, pilot, words: str) -> None:  # noqa: ANN001
+async def _type_notes(app, pilot, words: str) -> None:
     await ready(app, pilot)
     assert isinstance(app.screen, AssessmentScreen)
     app.screen.query_one("#notes", TextArea).focus()
@@ -91,7 +91,7 @@ async def test_quit_while_the_disk_is_full_says_so_then_keeps_the_words(db_path,
     """The save fails: ctrl+q stays and says what it waits for; ctrl+q again quits, the words in a recovery file."""
     call_id = call_in_assessment(db_path, clock)
 
-    def full(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def full(*_args, **_kwargs):
         raise OSError("database or disk is full")
 
     monkeypatch.setattr(call_actions, "save_notes", full)
@@ -143,9 +143,8 @@ def test_closing_the_terminal_saves_what_was_just_typed(db_path, clock):
         terminal.type("closing the lid now")
         os.kill(terminal.pid, signal.SIGHUP)  # well inside the autosave's quiet period
         deadline = time.monotonic() + 10
-        status = None
         while time.monotonic() < deadline:
-            pid, status = os.waitpid(terminal.pid, os.WNOHANG)
+            pid, _status = os.waitpid(terminal.pid, os.WNOHANG)
             if pid:
                 break
             time.sleep(0.05)

@@ -28,7 +28,6 @@ from deskcli.services.lifecycle.knowledge import shipped_articles
 from deskcli.services.training.practice import CallerScript, practice_start
 from deskcli.services.training.practice_setup import prepare_practice
 from deskcli.services.training.scenarios import Persona, load_scenario_file, problems_with
-
 from test_policy_fuzz import ANY_TOML, LONDON, TIMES, _set  # (tests/ is on sys.path)
 
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -104,7 +103,7 @@ def article_slugs() -> list[str]:
     return [slug for slug, _meta, _symptoms, _steps in shipped_articles()]
 
 
-def _checked(path: Path, policies, article_slugs: list[str]):  # noqa: ANN001, ANN202
+def _checked(path: Path, policies, article_slugs: list[str]):
     """What ``deskcli scenarios check FILE`` does: load, then hold against the policies; None when refused."""
     try:
         scenario = load_scenario_file(path)
@@ -117,12 +116,12 @@ def _checked(path: Path, policies, article_slugs: list[str]):  # noqa: ANN001, A
 @pytest.mark.parametrize(("path", "values"), FIELDS, ids=[".".join(map(str, p)) for p, _ in FIELDS])
 @FUZZ
 @given(data=st.data())
-def test_a_scenario_that_passes_the_check_rings(tmp_path, store, analyst, clock, policies, article_slugs, path, values, data) -> None:  # noqa: ANN001
+def test_a_scenario_that_passes_the_check_rings(tmp_path, store, analyst, clock, policies, article_slugs, path, values, data) -> None:
     """Any value in this field: refused by the check, or the practice is set up without an error."""
     value = data.draw(values, label=".".join(map(str, path)))
     try:
         text = tomlkit.dumps(_set(BASE, path, value))
-    except Exception:  # noqa: BLE001 - a value TOML cannot represent is not a test case
+    except Exception:
         return
     file = tmp_path / "07-fuzzed.toml"
     file.write_text(text, encoding="utf-8")
@@ -171,7 +170,7 @@ def test_values_the_check_passed_before_are_refused(tmp_path: Path, path: tuple,
 def test_persona_limits_are_the_customer_records_limits() -> None:
     """The persona's limits are those of the customer record it becomes (so they cannot drift apart)."""
 
-    def limit(model, field: str) -> int | None:  # noqa: ANN001
+    def limit(model, field: str) -> int | None:
         return next((m.max_length for m in model.model_fields[field].metadata if hasattr(m, "max_length")), None)
 
     pairs = {"name": "name", "pronunciation": "pronunciation", "spelling": "name_spelling",
@@ -180,7 +179,7 @@ def test_persona_limits_are_the_customer_records_limits() -> None:
         assert limit(Persona, persona_field) == limit(CustomerBase, customer_field), persona_field
 
 
-def test_shipped_base_scenario_is_valid(tmp_path: Path, policies, article_slugs) -> None:  # noqa: ANN001
+def test_shipped_base_scenario_is_valid(tmp_path: Path, policies, article_slugs) -> None:
     """The fuzzing base passes the check (so each fuzzed case fails for its own field)."""
     file = tmp_path / "07-base.toml"
     file.write_text(tomlkit.dumps(copy.deepcopy(BASE)), encoding="utf-8")

@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-import deskcli
 from deskcli.cli.commands import cli
 from deskcli.core.enums import CallStatus, CommitmentKind, EventKind, Stage
 from deskcli.core.errors import DataFileError, NotFound
 from deskcli.services.lifecycle import abuse, calls, events
-from deskcli.services.timekeeping import sla
 from deskcli.services.lifecycle.abuse import Ending
 from deskcli.services.lifecycle.knowledge import shipped_articles
+from deskcli.services.timekeeping import sla
 from deskcli.services.training.scenarios import (
     REACTION_TRIGGERS,
     Scenario,
@@ -304,7 +303,7 @@ def test_unknown_scenario_lists_the_known_ones():
 # --- deskcli scenarios list / check
 
 
-def run(*args: str, env: dict[str, str] | None = None):  # noqa: ANN201
+def run(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(cli, list(args), env=env)
 
 

@@ -13,18 +13,18 @@ from click.testing import CliRunner
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from deskcli.store import db, migrate
-from deskcli.config import paths
 from deskcli.cli.commands import cli
+from deskcli.config import paths
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import AckMethod, CommitmentKind, EscalationType, KnowledgeArticle, Scorecard
 from deskcli.services.lifecycle import abuse, calls, commitments, escalations, followup, holds, knowledge
-from deskcli.services.training import scorecard
 from deskcli.services.lifecycle.abuse import Ending
 from deskcli.services.lifecycle.escalations import EscalationRequest
 from deskcli.services.lifecycle.greeting import render
+from deskcli.services.training import scorecard
 from deskcli.services.training.scenarios import Expected
 from deskcli.services.training.scorecard import CHECKS, ScoreItem, ScoreResult
+from deskcli.store import db, migrate
 
 ZONE = ZoneInfo("Europe/London")
 GREETING = "Good afternoon, Ann Jones, Help Desk. How may I help you today?"
@@ -37,13 +37,13 @@ RESOLVE = Expected(outcome="resolve", article="printer-offline")
 class Practice:
     """One practice call, driven step by step through the services as the console would."""
 
-    def __init__(self, store, actor, clock, policies, customer_id) -> None:  # noqa: ANN001
+    def __init__(self, store, actor, clock, policies, customer_id) -> None:
         self.store, self.actor, self.clock, self.policies = store, actor, clock, policies
         with store.write() as session:
             knowledge.sync_shipped(session, actor)
             self.call_id = calls.create_call(session, customer_id, actor).id
 
-    def _do(self, action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def _do(self, action, *args, **kwargs):
         with self.store.write() as session:
             return action(session, self.call_id, *args, **kwargs)
 
@@ -84,7 +84,7 @@ class Practice:
         self._do(calls.close_call, self.actor)
 
     def escalate(
-        self, route: str, triggers: list[str], *, time_to_fix: str = "4 hours", type: EscalationType | None = None  # noqa: A002
+        self, route: str, triggers: list[str], *, time_to_fix: str = "4 hours", type: EscalationType | None = None
     ) -> None:
         request = EscalationRequest(
             route=route,
@@ -377,7 +377,7 @@ def test_since_leaves_out_what_happened_before_the_practice(practice, clock):
 def test_since_must_be_aware(practice):
     """A naive start time is refused rather than guessed."""
     with pytest.raises(RuleViolation, match="since"):
-        practice.score(RESOLVE, since=datetime(2026, 3, 10, 14, 0))  # noqa: DTZ001
+        practice.score(RESOLVE, since=datetime(2026, 3, 10, 14, 0))
 
 
 def test_resolved_but_never_asked_fails_agreement_and_declined_passes(practice):
@@ -399,7 +399,7 @@ def test_score_of_a_missing_call_is_not_found(store, policies):
 # --- saving and listing --------------------------------------------------------------
 
 
-def _save(store, call_id: int, trainee: str, when: datetime, result: ScoreResult | None = None, **extra) -> int:  # noqa: ANN001, ANN003
+def _save(store, call_id: int, trainee: str, when: datetime, result: ScoreResult | None = None, **extra) -> int:
     result = result or ScoreResult(items=(ScoreItem("greeting", "Greeting", "pass", "ok"),), passed=1, applicable=1)
     with store.write() as session:
         card = scorecard.save_scorecard(
@@ -434,7 +434,7 @@ def test_saved_scorecard_keeps_every_item(practice, store, analyst, clock):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"trainee": "  "}, "trainee"), ({"when": datetime(2026, 3, 10, 14, 0)}, "scored_at")],  # noqa: DTZ001
+    [({"trainee": "  "}, "trainee"), ({"when": datetime(2026, 3, 10, 14, 0)}, "scored_at")],
 )
 def test_save_refuses_a_missing_trainee_or_naive_time(practice, store, clock, change, field):
     values = {"trainee": "Ann", "when": clock.now(), **change}
@@ -561,7 +561,7 @@ def filled_db(practice, store, db_path, clock) -> Path:
     return db_path
 
 
-def invoke(*args: str):  # noqa: ANN201
+def invoke(*args: str):
     return CliRunner().invoke(cli, ["scorecards", *args], catch_exceptions=False)
 
 

@@ -8,11 +8,10 @@ from textual.css.stylesheet import Stylesheet
 from console import answer, console, ready, seed, settle
 from deskcli.models import CustomerCreate
 
-
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-async def open_call_on_both_stages(app, pilot) -> None:  # noqa: ANN001
+async def open_call_on_both_stages(app, pilot) -> None:
     """A call, with the greeting and assessment screens each shown once."""
     await answer(app, pilot, "hal")
     await pilot.press("f3")
@@ -26,7 +25,7 @@ async def test_switching_back_to_a_shown_stage_skips_the_full_restyle(db_path, c
     restyled: list[int] = []
     update_nodes = Stylesheet.update_nodes
 
-    def counting(self, nodes, animate=False):  # noqa: ANN001, ANN202
+    def counting(self, nodes, animate=False):
         nodes = list(nodes)
         restyled.append(len(nodes))
         return update_nodes(self, nodes, animate=animate)

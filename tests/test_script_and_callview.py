@@ -8,9 +8,9 @@ import pytest
 
 from deskcli.core.errors import NotFound
 from deskcli.models import AckMethod, CommitmentKind, CommitmentOutcome, CustomerCreate, Stage
-from deskcli.services.lifecycle import callview, calls, commitments, escalations, holds, script
-from deskcli.services.lookup import customers
+from deskcli.services.lifecycle import calls, callview, commitments, escalations, holds, script
 from deskcli.services.lifecycle.escalations import EscalationRequest
+from deskcli.services.lookup import customers
 
 
 @pytest.fixture

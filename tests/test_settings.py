@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from deskcli.core.errors import SettingsError
 from deskcli.config.settings import AnalystProfile, load_settings, save_analyst_profile
+from deskcli.core.errors import SettingsError
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from deskcli.config import datafiles
 from deskcli.core.errors import DataFileError, RuleViolation
 from deskcli.models import AckMethod, CallStatus
 from deskcli.services.lifecycle import calls, callview
-from deskcli.services.timekeeping import sla
 from deskcli.services.rules.policy import SlaPolicy
 from deskcli.services.rules.triggers import evaluate
+from deskcli.services.timekeeping import sla
 
 LONDON = ZoneInfo("Europe/London")
 H = timedelta(hours=1)
@@ -414,7 +414,7 @@ def test_a_manual_wait_inside_a_status_pause_is_merged_into_one_interval(store, 
 def test_wait_on_customer_needs_a_reason(store, clock, actor, customer_id):
     """A blank reason is refused, naming the reason field; nothing is paused."""
     call_id = open_call(store, actor, customer_id)
-    with pytest.raises(RuleViolation, match="^reason:"), store.write() as session:
+    with pytest.raises(RuleViolation, match=r"^reason:"), store.write() as session:
         sla.wait_on_customer(session, call_id, actor, reason="   ")
     with store.read() as session:
         assert sla.is_waiting(sla.clock_events(session, [call_id])[call_id]) is False

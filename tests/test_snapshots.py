@@ -32,7 +32,7 @@ SIOBHAN = CustomerCreate(
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-async def to_greeting(pilot) -> None:  # noqa: ANN001
+async def to_greeting(pilot) -> None:
     app = pilot.app
     await ready(app, pilot)
     app.sub_title = "deskcli.db"  # the real path differs per run
@@ -44,7 +44,7 @@ async def to_greeting(pilot) -> None:  # noqa: ANN001
     await settle(app, pilot)
 
 
-async def to_assessment(pilot) -> None:  # noqa: ANN001
+async def to_assessment(pilot) -> None:
     await to_greeting(pilot)
     app = pilot.app
     await pilot.press("f3")
@@ -56,28 +56,28 @@ async def to_assessment(pilot) -> None:  # noqa: ANN001
     await settle(app, pilot)
 
 
-async def to_resolve(pilot) -> None:  # noqa: ANN001
+async def to_resolve(pilot) -> None:
     await to_assessment(pilot)
     await pilot.press("f4")
     await settle(pilot.app, pilot)
 
 
-async def to_close(pilot) -> None:  # noqa: ANN001
+async def to_close(pilot) -> None:
     await to_resolve(pilot)
     await pilot.press("f5")
     await settle(pilot.app, pilot)
 
 
-async def to_follow_up(pilot) -> None:  # noqa: ANN001
+async def to_follow_up(pilot) -> None:
     await to_close(pilot)
     await pilot.press("f6")
     await settle(pilot.app, pilot)
 
 
-def quiet(steps):  # noqa: ANN001, ANN201
+def quiet(steps):
     """Run ``steps`` then clear the transient notifications, so the picture is stable."""
 
-    async def run_before(pilot) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:
         await steps(pilot)
         app = pilot.app
         # Everything typed is saved (the notes' title says when), nothing is still moving.

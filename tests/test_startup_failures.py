@@ -77,7 +77,7 @@ def test_check_under_a_held_lock_says_so_and_exits_2(tmp_path: Path, short_waits
     assert "Traceback" not in result.stderr
 
 
-async def test_console_under_a_held_lock_stops_with_the_message(tmp_path: Path, short_waits, analyst_profile) -> None:  # noqa: ANN001
+async def test_console_under_a_held_lock_stops_with_the_message(tmp_path: Path, short_waits, analyst_profile) -> None:
     """The console does not stay on "Opening the database…": it exits 2 with DatabaseBusy."""
     path = _existing_database(tmp_path / "deskcli.db")
     holder = _hold_write_lock(path)
@@ -93,7 +93,7 @@ async def test_console_under_a_held_lock_stops_with_the_message(tmp_path: Path, 
     assert "another program holds the database" in app.startup_error.message
 
 
-async def test_the_console_counts_down_while_another_program_holds_the_database(tmp_path: Path, monkeypatch, analyst_profile) -> None:  # noqa: ANN001
+async def test_the_console_counts_down_while_another_program_holds_the_database(tmp_path: Path, monkeypatch, analyst_profile) -> None:
     """The queue's opening line says what it waits for and the seconds left; then the console opens."""
     monkeypatch.setenv("DESKCLI_STARTUP_WAIT_SECONDS", "20")
     path = _existing_database(tmp_path / "deskcli.db")
@@ -118,7 +118,7 @@ async def test_the_console_counts_down_while_another_program_holds_the_database(
     assert "another program holds it: waiting up to" in seen and " s more" in seen, seen
 
 
-def test_start_waits_for_the_lock_and_reports_the_seconds_left(tmp_path: Path, monkeypatch, analyst_profile) -> None:  # noqa: ANN001
+def test_start_waits_for_the_lock_and_reports_the_seconds_left(tmp_path: Path, monkeypatch, analyst_profile) -> None:
     """A lock released within the wait: opening succeeds, and progress heard a countdown first."""
     monkeypatch.setenv("DESKCLI_STARTUP_WAIT_SECONDS", "30")
     path = _existing_database(tmp_path / "deskcli.db")
@@ -139,7 +139,7 @@ def test_start_waits_for_the_lock_and_reports_the_seconds_left(tmp_path: Path, m
     assert heard[0] - heard[-1] >= 0.5  # it counted down while waiting
 
 
-def test_lock_kept_past_the_wait_is_reported_with_the_wait(tmp_path: Path, monkeypatch, analyst_profile) -> None:  # noqa: ANN001
+def test_lock_kept_past_the_wait_is_reported_with_the_wait(tmp_path: Path, monkeypatch, analyst_profile) -> None:
     """Past startup_wait_seconds, open_runtime raises DatabaseBusy saying how long it waited."""
     monkeypatch.setenv("DESKCLI_STARTUP_WAIT_SECONDS", "1.5")
     path = _existing_database(tmp_path / "deskcli.db")
@@ -186,7 +186,7 @@ def test_unexpected_error_while_opening_is_a_startup_error(tmp_path: Path, monke
     """An exception that is not a DeskError becomes a StartupError naming the step, with its cause."""
     import deskcli.runtime as runtime_module
 
-    def broken(_folder):  # noqa: ANN001, ANN202
+    def broken(_folder):
         raise RuntimeError("the policy loader fell over")
 
     monkeypatch.setattr(runtime_module, "load_policies", broken)
@@ -228,7 +228,7 @@ def test_cli_never_prints_a_traceback(tmp_path: Path) -> None:
 # --- two seats upgrading one old database -------------------------------------------------
 
 
-def _open_when_told(path: str, go, results) -> None:  # noqa: ANN001
+def _open_when_told(path: str, go, results) -> None:
     """Child process: open (and upgrade) the store the moment both are ready."""
     from deskcli.store import db as child_db
 
@@ -237,15 +237,14 @@ def _open_when_told(path: str, go, results) -> None:  # noqa: ANN001
         store = child_db.open_store(child_db.target_for(Path(path), None), wait_s=60)
         results.put(("ok", store.upgrade.from_revision, store.upgrade.to_revision))
         store.dispose()
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+    except BaseException as exc:
         results.put(("error", f"{type(exc).__name__}: {exc}", None))
 
 
 def test_two_processes_upgrading_one_old_database_at_once(tmp_path: Path) -> None:
     """Both start on a 0001 file together: one upgrades (and makes the copy), the other waits and finds it done."""
-    from test_migrations import _database_at_0001, _rows
-
     from deskcli.store import migrate
+    from test_migrations import _database_at_0001, _rows
 
     old = tmp_path / "old.db"
     _database_at_0001(old)
@@ -272,9 +271,8 @@ def test_two_processes_upgrading_one_old_database_at_once(tmp_path: Path) -> Non
 
 def test_an_old_database_held_at_start_says_an_upgrade_is_in_progress(tmp_path: Path) -> None:
     """An old schema whose write lock stays taken: the message says another deskcli is upgrading it."""
-    from test_migrations import _database_at_0001
-
     from deskcli.core.errors import UpgradeInProgress
+    from test_migrations import _database_at_0001
 
     path = tmp_path / "old.db"
     _database_at_0001(path)

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from deskcli.store import db, dbfile, migrate
 from deskcli.core.errors import DatabaseConflict, StoreError
 from deskcli.models import AnalystBase, Call, Customer, CustomerCreate
 from deskcli.services.actor import Actor
+from deskcli.store import db, dbfile, migrate
 from helpers import in_two_processes
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -86,7 +86,7 @@ def test_wal_and_shm_files_are_not_readable_by_others(store: db.Store, db_path: 
         side_files = [db_path.with_name(db_path.name + suffix) for suffix in ("-wal", "-shm")]
         existing = [path for path in side_files if path.exists()]
         assert existing, "expected WAL mode to create a -wal or -shm file"
-        for path in existing + [db_path]:
+        for path in [*existing, db_path]:
             assert _mode(path) & 0o077 == 0, f"{path} is {oct(_mode(path))}"
 
 
@@ -141,22 +141,21 @@ def test_sqlite_options_are_applied(tmp_path: Path) -> None:
         store.dispose()
 
 
-def test_foreign_keys_are_enforced(store: db.Store, actor: Actor, analyst) -> None:  # noqa: ANN001
+def test_foreign_keys_are_enforced(store: db.Store, actor: Actor, analyst) -> None:
     """A call that points at a customer who does not exist is refused by the database
     (as the project's own error, with the driver's error as its cause)."""
     now = actor.now()
-    with pytest.raises(DatabaseConflict) as caught:
-        with store.write() as session:
-            session.add(
-                Call(
-                    reference="HD-999999",
-                    customer_id=424242,
-                    perceived_owner_id=analyst.id,
-                    actual_owner_id=analyst.id,
-                    opened_at=now,
-                    updated_at=now,
-                )
+    with pytest.raises(DatabaseConflict) as caught, store.write() as session:
+        session.add(
+            Call(
+                reference="HD-999999",
+                customer_id=424242,
+                perceived_owner_id=analyst.id,
+                actual_owner_id=analyst.id,
+                opened_at=now,
+                updated_at=now,
             )
+        )
     assert caught.value.cause == "conflict"
     assert isinstance(caught.value.__cause__, IntegrityError)
     with store.read() as session:
@@ -181,11 +180,10 @@ def test_write_rolls_back_when_block_raises(store: db.Store, actor: Actor) -> No
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
-        with store.write() as session:
-            session.add(Customer(name="Lost Caller", created_at=actor.now(), updated_at=actor.now()))
-            session.flush()
-            raise Boom
+    with pytest.raises(Boom), store.write() as session:
+        session.add(Customer(name="Lost Caller", created_at=actor.now(), updated_at=actor.now()))
+        session.flush()
+        raise Boom
     with store.read() as session:
         assert session.exec(select(func.count()).select_from(Customer)).one() == 0
 
@@ -471,12 +469,12 @@ def test_no_engine_is_created_at_import(tmp_path: Path) -> None:
 CALLS_PER_PROCESS = 25
 
 
-def _create_calls_worker(path: str, customer_id: int, analyst_id: int, go, results) -> None:  # noqa: ANN001
+def _create_calls_worker(path: str, customer_id: int, analyst_id: int, go, results) -> None:
     """Open the store and create calls as fast as possible once told to go (runs in a child process)."""
-    from deskcli.store import db as child_db
     from deskcli.core.clock import SystemClock
     from deskcli.services.actor import Actor as ChildActor
     from deskcli.services.lifecycle.calls import create_call
+    from deskcli.store import db as child_db
 
     try:
         store = child_db.open_store(child_db.target_for(Path(path), None))
@@ -489,11 +487,11 @@ def _create_calls_worker(path: str, customer_id: int, analyst_id: int, go, resul
                 time.sleep(0.002)  # hold the write lock a moment so the other process must queue
         store.dispose()
         results.put(("ok", references))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+    except BaseException as exc:
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def test_two_processes_get_unique_references(tmp_path: Path, clock) -> None:  # noqa: ANN001
+def test_two_processes_get_unique_references(tmp_path: Path, clock) -> None:
     """Two processes creating 25 calls each at once get 50 distinct references HD-000001…HD-000050."""
     from deskcli.services.lifecycle.analysts import ensure_analyst
     from deskcli.services.lookup.customers import create_customer

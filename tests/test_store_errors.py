@@ -43,9 +43,8 @@ def test_lock_held_past_busy_timeout_is_database_busy(db_path: Path, actor: Acto
     store = _quick_store(db_path)
     other = _hold_write_lock(db_path)
     try:
-        with pytest.raises(DatabaseBusy) as caught:
-            with store.write() as session:
-                session.add(Customer(name="Never Saved", created_at=actor.now(), updated_at=actor.now()))
+        with pytest.raises(DatabaseBusy) as caught, store.write() as session:
+            session.add(Customer(name="Never Saved", created_at=actor.now(), updated_at=actor.now()))
     finally:
         other.rollback()
         other.close()
@@ -63,9 +62,8 @@ def test_store_works_again_once_the_lock_is_released(db_path: Path, actor: Actor
     """A busy write leaves the store usable: the next write after the lock goes succeeds."""
     store = _quick_store(db_path)
     other = _hold_write_lock(db_path)
-    with pytest.raises(DatabaseBusy):
-        with store.write() as session:
-            session.add(Customer(name="First Try", created_at=actor.now(), updated_at=actor.now()))
+    with pytest.raises(DatabaseBusy), store.write() as session:
+        session.add(Customer(name="First Try", created_at=actor.now(), updated_at=actor.now()))
     other.rollback()
     other.close()
     try:
@@ -79,14 +77,13 @@ def test_store_works_again_once_the_lock_is_released(db_path: Path, actor: Actor
 
 def test_full_database_is_disk_full(store: db.Store, actor: Actor) -> None:
     """SQLITE_FULL (here: the page limit reached) is DiskFull with the 'kept on screen' message."""
-    with pytest.raises(DiskFull) as caught:
-        with store.write() as session:
-            pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar()
-            session.connection().exec_driver_sql(f"PRAGMA max_page_count = {pages + 2}")
-            for number in range(2000):
-                session.add(Customer(name=f"Caller {number} " + "x" * 100, created_at=actor.now(), updated_at=actor.now()))
-                if number % 100 == 0:
-                    session.flush()
+    with pytest.raises(DiskFull) as caught, store.write() as session:
+        pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar()
+        session.connection().exec_driver_sql(f"PRAGMA max_page_count = {pages + 2}")
+        for number in range(2000):
+            session.add(Customer(name=f"Caller {number} " + "x" * 100, created_at=actor.now(), updated_at=actor.now()))
+            if number % 100 == 0:
+                session.flush()
     error = caught.value
     assert error.cause == "disk_full"
     assert "the disk is full" in error.message
@@ -96,11 +93,10 @@ def test_full_database_is_disk_full(store: db.Store, actor: Actor) -> None:
 
 def test_write_on_read_only_connection_is_database_read_only(store: db.Store, actor: Actor) -> None:
     """SQLITE_READONLY becomes DatabaseReadOnly naming the file."""
-    with pytest.raises(DatabaseReadOnly) as caught:
-        with store.write() as session:
-            session.connection().exec_driver_sql("PRAGMA query_only = ON")
-            session.add(Customer(name="Read Only", created_at=actor.now(), updated_at=actor.now()))
-            session.flush()
+    with pytest.raises(DatabaseReadOnly) as caught, store.write() as session:
+        session.connection().exec_driver_sql("PRAGMA query_only = ON")
+        session.add(Customer(name="Read Only", created_at=actor.now(), updated_at=actor.now()))
+        session.flush()
     assert caught.value.cause == "readonly"
     assert str(store.target.sqlite_path) in caught.value.message
 
@@ -138,9 +134,8 @@ def test_damaged_table_page_is_database_damaged_on_read(db_path: Path) -> None:
     engine = db.build_engine(db.target_for(db_path, None))
     damaged = db.Store(engine, db.target_for(db_path, None))  # opened past the start-up check
     try:
-        with pytest.raises(DatabaseDamaged) as caught:
-            with damaged.read() as session:
-                session.exec(select(func.sum(func.length(Customer.notes)))).one()
+        with pytest.raises(DatabaseDamaged) as caught, damaged.read() as session:
+            session.exec(select(func.sum(func.length(Customer.notes)))).one()
     finally:
         damaged.dispose()
     assert caught.value.cause == "damaged"
@@ -160,20 +155,18 @@ def test_opening_a_damaged_file_is_refused_before_any_write(db_path: Path) -> No
     assert db_path.read_bytes() == before
 
 
-def test_broken_reference_is_database_conflict(store: db.Store, analyst, actor: Actor) -> None:  # noqa: ANN001
+def test_broken_reference_is_database_conflict(store: db.Store, analyst, actor: Actor) -> None:
     """SQLITE_CONSTRAINT is DatabaseConflict (cause 'conflict')."""
-    with pytest.raises(DatabaseConflict) as caught:
-        with store.write() as session:
-            session.add(Call(reference="HD-999998", customer_id=4242, perceived_owner_id=analyst.id,
-                             opened_at=actor.now(), updated_at=actor.now()))
+    with pytest.raises(DatabaseConflict) as caught, store.write() as session:
+        session.add(Call(reference="HD-999998", customer_id=4242, perceived_owner_id=analyst.id,
+                         opened_at=actor.now(), updated_at=actor.now()))
     assert caught.value.cause == "conflict"
 
 
 def test_errors_raised_inside_a_read_are_store_errors(store: db.Store) -> None:
     """Any driver error leaving Store.read() is a StoreError (a DeskError), never SQLAlchemy's own."""
-    with pytest.raises(StoreError) as caught:
-        with store.read() as session:
-            session.connection().exec_driver_sql("SELECT * FROM no_such_table")
+    with pytest.raises(StoreError) as caught, store.read() as session:
+        session.connection().exec_driver_sql("SELECT * FROM no_such_table")
     assert isinstance(caught.value, DeskError)
     assert caught.value.cause == "error"
     assert "no_such_table" in caught.value.message
@@ -184,9 +177,8 @@ def test_service_errors_pass_through_unchanged(store: db.Store, actor: Actor) ->
     from deskcli.core.errors import RuleViolation
     from deskcli.models import CustomerCreate
 
-    with pytest.raises(RuleViolation):
-        with store.write() as session:
-            customers.create_customer(session, CustomerCreate(name="   "), actor, region="GB")
+    with pytest.raises(RuleViolation), store.write() as session:
+        customers.create_customer(session, CustomerCreate(name="   "), actor, region="GB")
 
 
 @pytest.mark.parametrize(

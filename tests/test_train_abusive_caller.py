@@ -9,7 +9,6 @@ next-contact time is asked of it.
 
 from __future__ import annotations
 
-
 from console import text_of
 from deskcli.core.enums import CallStatus
 from deskcli.screens.abuse import AbuseScreen
@@ -36,12 +35,12 @@ WARNING_2 = "Go on then, transfer me. See if I care."
 TRANSFERRED = "About time I spoke to someone who knows what they're doing."
 
 
-def said(app) -> list[str]:  # noqa: ANN001
+def said(app) -> list[str]:
     """Everything the practice caller has said so far."""
     return [line.text for line in app.practice.script.said]
 
 
-async def _assess(app, pilot) -> None:  # noqa: ANN001
+async def _assess(app, pilot) -> None:
     """F3: what the problem is, in his words (the swearing starts here)."""
     await press(app, pilot, "f10")  # "I don't want a reference number ... you idiot."
     await press(app, pilot, "f3")
@@ -51,7 +50,7 @@ async def _assess(app, pilot) -> None:  # noqa: ANN001
     await press(app, pilot)
 
 
-async def _warn(app, pilot, number: int) -> None:  # noqa: ANN001
+async def _warn(app, pilot, number: int) -> None:
     """F9, say the line shown, log it (ctrl+s), and go back to helping (escape)."""
     await press(app, pilot, "f9")
     assert isinstance(app.screen, AbuseScreen)

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from deskcli.cli.commands import cli
-from deskcli.core.errors import SettingsError
 from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
+from deskcli.core.errors import SettingsError
 from deskcli.runtime import open_runtime
 
 

@@ -9,21 +9,20 @@ time, and a call-back instead of a hold; the call stays open.
 
 from __future__ import annotations
 
-
 from deskcli.core.enums import CallStatus
 from deskcli.screens.assessment import AssessmentScreen
-from deskcli.widgets.choice import Choice
-from deskcli.widgets.tick_list import TickList
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen
 from deskcli.screens.resolve import ResolveScreen
+from deskcli.widgets.choice import Choice
+from deskcli.widgets.tick_list import TickList
 from trainer_console import (
     SIZE,
     caller_reacts,
+    choose,
     demo_database,
     failed,
     fill,
-    choose,
     holding,
     practice_ready,
     press,
@@ -36,7 +35,7 @@ CUSTOMER_REQUEST = 0
 NO_AUTHORITY = 8
 
 
-async def _greet_and_assess(app, pilot) -> None:  # noqa: ANN001
+async def _greet_and_assess(app, pilot) -> None:
     """Greeting done properly, then the request assessed (category Software)."""
     assert isinstance(app.screen, GreetingScreen)
     await press(app, pilot, "ctrl+s")  # name, spelling and pronunciation confirmed
@@ -52,7 +51,7 @@ async def _greet_and_assess(app, pilot) -> None:  # noqa: ANN001
     await press(app, pilot, "f10")  # "I want to speak to your manager. Now, please."
 
 
-async def _tick(app, pilot, index: int) -> None:  # noqa: ANN001
+async def _tick(app, pilot, index: int) -> None:
     """Tick the trigger at ``index`` of the list (the highlight stays where it was left)."""
     triggers = app.screen.query_one("#triggers", TickList)
     triggers.focus()
@@ -61,7 +60,7 @@ async def _tick(app, pilot, index: int) -> None:  # noqa: ANN001
     await press(app, pilot, "space")
 
 
-async def _escalation_details(app, pilot) -> None:  # noqa: ANN001
+async def _escalation_details(app, pilot) -> None:
     """The receiver's estimate, the call-back preference and the next-contact time."""
     await fill(app, pilot, "#time-to-fix", "today")
     await fill(app, pilot, "#callback-pref", "mobile, 2pm on")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from textual.widgets import Checkbox, Static
 
 from deskcli.screens.assessment import AssessmentScreen
-from deskcli.trainer.clock_screen import ClockScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen
 from deskcli.screens.resolve import ResolveScreen
+from deskcli.trainer.clock_screen import ClockScreen
 from deskcli.widgets.call_header import CallHeader
 from trainer_console import (
     SIZE,
@@ -33,17 +33,17 @@ OPEN_CALL = "document management system"
 
 
 
-def header(app) -> str:  # noqa: ANN001
+def header(app) -> str:
     """The call header as drawn now."""
     return str(app.screen.query_one(CallHeader).render())
 
 
-def notifications(app, title: str) -> list[str]:  # noqa: ANN001
+def notifications(app, title: str) -> list[str]:
     """The messages of the notifications with this title, oldest first."""
-    return [n.message for n in app.notices.all if n.title == title]  # noqa: SLF001
+    return [n.message for n in app.notices.all if n.title == title]
 
 
-async def greet_and_assess(app, pilot, *, apologise: bool) -> None:  # noqa: ANN001
+async def greet_and_assess(app, pilot, *, apologise: bool) -> None:
     """Confirm the name, give the reference, log the valid complaint (and say sorry)."""
     await press(app, pilot, "f2")
     assert isinstance(app.screen, GreetingScreen)
@@ -64,7 +64,7 @@ async def greet_and_assess(app, pilot, *, apologise: bool) -> None:  # noqa: ANN
     assert call.is_complaint and call.complaint_valid and call.priority == 2
 
 
-async def escalate(app, pilot, *, route_down: int = 0) -> None:  # noqa: ANN001
+async def escalate(app, pilot, *, route_down: int = 0) -> None:
     """F4, escalate pane: the proposal (senior staff, hierarchical, because the promise
     passed), or the route ``route_down`` places further down the list."""
     await press(app, pilot, "f4")
@@ -81,7 +81,7 @@ async def escalate(app, pilot, *, route_down: int = 0) -> None:  # noqa: ANN001
     assert app.flow.view.escalations, "the escalation was refused"
 
 
-async def promise_call_back(app, pilot, when: str, what: str) -> None:  # noqa: ANN001
+async def promise_call_back(app, pilot, when: str, what: str) -> None:
     """ctrl+o: a call-back at ``when``."""
     await press(app, pilot, "ctrl+o")
     assert isinstance(app.screen, PromiseScreen)
@@ -91,7 +91,7 @@ async def promise_call_back(app, pilot, when: str, what: str) -> None:  # noqa: 
     assert not isinstance(app.screen, PromiseScreen)
 
 
-async def move_clock(app, pilot, key: str | None = None, *, typed: str | None = None) -> None:  # noqa: ANN001
+async def move_clock(app, pilot, key: str | None = None, *, typed: str | None = None) -> None:
     """ctrl+k, then a quick jump (1-4) or a typed time and ctrl+s."""
     await press(app, pilot, "ctrl+k")
     assert isinstance(app.screen, ClockScreen)

@@ -8,10 +8,10 @@ from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.close import CloseScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.resolve import ResolveScreen
-from trainer_console import demo_database, failed, fill, practice_ready, press, scorecard, trainer, SIZE
+from trainer_console import SIZE, demo_database, failed, fill, practice_ready, press, scorecard, trainer
 
 
-async def _assess_printer(app, pilot, *, use_the_fix: bool) -> None:  # noqa: ANN001
+async def _assess_printer(app, pilot, *, use_the_fix: bool) -> None:
     await press(app, pilot, "f3")
     assert isinstance(app.screen, AssessmentScreen)
     await fill(app, pilot, "#summary", "printer is offline")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, OptionList, TextArea
 
-from deskcli.widgets.choice import Choice
-
 from deskcli.core.enums import CallStatus
 from deskcli.screens.article import ArticleScreen
 from deskcli.screens.assessment import AssessmentScreen
@@ -13,6 +11,7 @@ from deskcli.screens.close import CloseScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen
 from deskcli.screens.resolve import ResolveScreen
+from deskcli.widgets.choice import Choice
 from trainer_console import SIZE, demo_database, failed, fill, practice_ready, press, progress_call, scorecard, trainer
 
 SCENARIO = "technician-no-show"
@@ -22,7 +21,7 @@ OPEN_CALL = "No signal"
 
 
 
-async def greet_and_assess(app, pilot, *, apologise: bool, use_the_fix: bool) -> None:  # noqa: ANN001
+async def greet_and_assess(app, pilot, *, apologise: bool, use_the_fix: bool) -> None:
     """Confirm the name, give the reference, log the valid complaint, say sorry, find the fix."""
     await press(app, pilot, "f2")
     assert isinstance(app.screen, GreetingScreen)
@@ -53,7 +52,7 @@ async def greet_and_assess(app, pilot, *, apologise: bool, use_the_fix: bool) ->
         assert app.flow.article_id is not None
 
 
-async def resolve(app, pilot, resolution: str) -> None:  # noqa: ANN001
+async def resolve(app, pilot, resolution: str) -> None:
     """F4, resolve pane (the passed visit proposes escalating; she can be helped now)."""
     await press(app, pilot, "f4")
     assert isinstance(app.screen, ResolveScreen)
@@ -65,7 +64,7 @@ async def resolve(app, pilot, resolution: str) -> None:  # noqa: ANN001
     assert isinstance(app.screen, CloseScreen)
 
 
-async def not_closed_yet(app, pilot) -> None:  # noqa: ANN001
+async def not_closed_yet(app, pilot) -> None:
     """F5: asked whether it can be closed; she says not until the visit and the call-back."""
     assert isinstance(app.screen, CloseScreen)
     await fill(app, pilot, "#comment", "After the visit")

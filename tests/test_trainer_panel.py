@@ -13,7 +13,7 @@ from deskcli.trainer.practice_picker import PracticePicker
 from trainer_console import SIZE, demo_database, practice_ready, press, trainer
 
 
-def _panel_text(app) -> str:  # noqa: ANN001
+def _panel_text(app) -> str:
     return str(app.screen.query_one("#caller-panel #caller-text", Static).render())
 
 

@@ -5,6 +5,7 @@ pasted text are neither keys nor stored."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import threading
@@ -27,8 +28,8 @@ from test_quit_and_hang_up import call_in_assessment, until
 pytestmark = pytest.mark.usefixtures("analyst_profile")
 
 
-def call_of(db_path, clock, call_id: int) -> Call:  # noqa: ANN001
-    def read(runtime):  # noqa: ANN001, ANN202
+def call_of(db_path, clock, call_id: int) -> Call:
+    def read(runtime):
         with runtime.store.read() as session:
             return session.get(Call, call_id)
 
@@ -41,7 +42,7 @@ async def test_a_failed_save_stays_unsaved_is_shown_and_is_retried(db_path, cloc
     room = threading.Event()
     original = assessment_actions.save_assessment
 
-    def full_then_free(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def full_then_free(*args, **kwargs):
         if not room.is_set():
             raise OSError("database or disk is full")
         return original(*args, **kwargs)
@@ -151,10 +152,8 @@ def test_a_summary_typed_without_a_pause_is_on_disk_before_a_kill(db_path):
         os.kill(terminal.pid, signal.SIGKILL)
         os.waitpid(terminal.pid, 0)
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.close(terminal.fd)
-        except OSError:
-            pass
     stored = call_of(db_path, clock, call_id).summary
     assert typed.startswith(stored)
     # Saved at least once a second while typing: at most ~1.2 s (24 keys at 50 ms) may be missing.
@@ -176,12 +175,12 @@ async def test_a_summary_is_saved_while_typing_goes_on(db_path, clock):
     assert call_of(db_path, clock, call_id).summary == "the shared drive is missing"
 
 
-def drafts_of(db_path, clock, call_id: int) -> dict[str, str]:  # noqa: ANN001
+def drafts_of(db_path, clock, call_id: int) -> dict[str, str]:
     from sqlmodel import select
 
     from deskcli.models import CallDraft
 
-    def read(runtime):  # noqa: ANN001, ANN202
+    def read(runtime):
         with runtime.store.read() as session:
             return {d.field: d.text for d in session.exec(select(CallDraft).where(CallDraft.call_id == call_id))}
 
@@ -214,6 +213,6 @@ async def test_words_typed_into_a_field_not_yet_saved_come_back_after_a_restart(
     assert drafts_of(db_path, clock, call_id) == {}
 
 
-def _move(runtime, call_id, stage, calls) -> None:  # noqa: ANN001
+def _move(runtime, call_id, stage, calls) -> None:
     with runtime.store.write() as session:
         calls.move_to_stage(session, call_id, stage, runtime.actor())

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from deskcli.store import db
 from deskcli.core.clock import ManualClock
 from deskcli.core.errors import StoreError
 from deskcli.models import (
@@ -27,11 +26,12 @@ from deskcli.models import (
     EventKind,
     Stage,
 )
+from deskcli.services.actor import Actor
+from deskcli.services.desk import queue
 from deskcli.services.lifecycle import calls
 from deskcli.services.lookup import customers, phones
-from deskcli.services.desk import queue
-from deskcli.services.actor import Actor
 from deskcli.services.rules.policy import load_policies
+from deskcli.store import db
 from deskcli.workload import DEFAULT_NOW, generate
 from deskcli.workload import generator as workload
 
@@ -41,14 +41,14 @@ ME = "ajones"
 MY_PROMISES = 17
 
 
-def _generate(path: Path, **overrides: object):  # noqa: ANN202
+def _generate(path: Path, **overrides: object):
     arguments = {"customers": N_CUSTOMERS, "calls": N_CALLS, "seed": 1, "promises_for": ME, "pending_promises": MY_PROMISES}
     arguments.update(overrides)
     return generate(path, **arguments)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def made(tmp_path_factory: pytest.TempPathFactory):
     """One small workload, shared by the read-only tests."""
     stages: list[tuple[str, float]] = []
     report = _generate(tmp_path_factory.mktemp("workload") / "desk.db", progress=lambda s, f: stages.append((s, f)))
@@ -57,14 +57,14 @@ def made(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture
-def raw(made) -> sqlite3.Connection:  # noqa: ANN001
+def raw(made) -> sqlite3.Connection:
     connection = sqlite3.connect(made.path)
     yield connection
     connection.close()
 
 
 @pytest.fixture
-def copy(made, tmp_path: Path) -> Path:  # noqa: ANN001
+def copy(made, tmp_path: Path) -> Path:
     """A private copy of the workload, for tests that write to it."""
     target = tmp_path / "copy.db"
     shutil.copyfile(made.path, target)
@@ -91,7 +91,7 @@ def _dump(path: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------- shape
 
 
-def test_counts_report_and_progress(made, raw: sqlite3.Connection) -> None:  # noqa: ANN001
+def test_counts_report_and_progress(made, raw: sqlite3.Connection) -> None:
     def count(table: str) -> int:
         return raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
@@ -232,7 +232,7 @@ def test_customers_look_real(raw: sqlite3.Connection) -> None:
     assert raw.execute("SELECT count(*) FROM customer WHERE name LIKE '%''%'").fetchone()[0] > 0  # O'Brien, D'Arcy …
 
 
-def test_orm_reads_rows_back(made) -> None:  # noqa: ANN001
+def test_orm_reads_rows_back(made) -> None:
     store = db.open_store(db.target_for(made.path, None))
     try:
         with store.read() as session:
@@ -260,7 +260,7 @@ def test_orm_reads_rows_back(made) -> None:  # noqa: ANN001
 # --------------------------------------------------------------------------- lookups and the rebuilt schema
 
 
-def test_fts_lookup_finds_generated_customers(made, raw: sqlite3.Connection) -> None:  # noqa: ANN001
+def test_fts_lookup_finds_generated_customers(made, raw: sqlite3.Connection) -> None:
     customer_id, name = raw.execute(
         "SELECT id, name FROM customer WHERE name NOT LIKE '% % %' AND name NOT GLOB '*[^A-Za-z ]*' ORDER BY id LIMIT 1"
     ).fetchone()
@@ -278,7 +278,7 @@ def test_fts_lookup_finds_generated_customers(made, raw: sqlite3.Connection) -> 
         store.dispose()
 
 
-def test_phone_lookup_finds_a_number_typed_another_way(made, raw: sqlite3.Connection) -> None:  # noqa: ANN001
+def test_phone_lookup_finds_a_number_typed_another_way(made, raw: sqlite3.Connection) -> None:
     customer_id, stored, e164, national = raw.execute(
         "SELECT customer_id, raw, e164, national_digits FROM customer_phone WHERE raw LIKE '0%' ORDER BY id LIMIT 1"
     ).fetchone()
@@ -309,7 +309,7 @@ def test_hand_made_mobiles_normalise_like_libphonenumber() -> None:
             assert phones.normalise(raw, "GB") == phones.NormalisedPhone(raw, e164, national)
 
 
-def test_indexes_triggers_and_integrity_are_back(made, raw: sqlite3.Connection, tmp_path: Path) -> None:  # noqa: ANN001
+def test_indexes_triggers_and_integrity_are_back(made, raw: sqlite3.Connection, tmp_path: Path) -> None:
     fresh = db.open_store(db.target_for(tmp_path / "fresh.db", None))
     fresh.dispose()
     query = (
@@ -348,7 +348,7 @@ def test_call_events_are_append_only_again(copy: Path) -> None:
 # --------------------------------------------------------------------------- determinism
 
 
-def test_same_seed_same_bytes_other_seed_differs(made, tmp_path: Path) -> None:  # noqa: ANN001
+def test_same_seed_same_bytes_other_seed_differs(made, tmp_path: Path) -> None:
     again = _generate(tmp_path / "again.db")
     first, second = _dump(made.path), _dump(again.path)
     assert "sqlite_stat1" in first and "customer_fts_data" in first
@@ -380,7 +380,7 @@ def test_now_moves_every_time(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- promises of the bench analyst
 
 
-def test_exact_pending_promises_for_the_named_analyst(made, raw: sqlite3.Connection) -> None:  # noqa: ANN001
+def test_exact_pending_promises_for_the_named_analyst(made, raw: sqlite3.Connection) -> None:
     assert raw.execute("SELECT id FROM analyst WHERE handle = ?", (ME,)).fetchone() == (1,)
     pending = raw.execute("SELECT count(*) FROM commitment WHERE outcome IS NULL AND owed_by_id = 1").fetchone()[0]
     assert pending == MY_PROMISES
@@ -416,7 +416,7 @@ def test_pending_promises_exact_even_when_few(tmp_path: Path, wanted: int) -> No
 # --------------------------------------------------------------------------- refusals
 
 
-def test_refuses_a_database_that_holds_calls(made) -> None:  # noqa: ANN001
+def test_refuses_a_database_that_holds_calls(made) -> None:
     before = hashlib.sha256(made.path.read_bytes()).hexdigest()
     with pytest.raises(StoreError, match="already holds data"):
         _generate(made.path)

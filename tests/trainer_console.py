@@ -9,12 +9,12 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from console import ready, settle, type_text
-from deskcli.core.clock import ManualClock
 from deskcli.config.launch import LaunchOptions
+from deskcli.core.clock import ManualClock
 from deskcli.screens.greeting import GreetingScreen
+from deskcli.trainer.app import TrainerApp
 from deskcli.trainer.scorecard_screen import ScorecardScreen
 from deskcli.workload.demo import DemoSize, build_demo
-from deskcli.trainer.app import TrainerApp
 
 TRAINEE = "Sam Trainee"
 SIZE = (120, 40)

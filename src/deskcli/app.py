@@ -10,11 +10,10 @@ arrive inside pasted text in :mod:`deskcli.ui.keys`, reminders in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import timedelta
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, ScreenStackError, SystemCommand
@@ -24,20 +23,20 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from deskcli.config.launch import LaunchOptions
+from deskcli.console.reminders import PromiseReminders
+from deskcli.console.startup import RuntimeOpener, Startup
 from deskcli.core.errors import DeskError
 from deskcli.screens.home import HomeScreen
 from deskcli.ui.keys import BURST, KeyFilter
 from deskcli.ui.messages import NoticesChanged, SaveStateChanged, WriteFinished
 from deskcli.ui.notices import Notice, Notices
 from deskcli.ui.quitting import Quitting
-from deskcli.console.reminders import PromiseReminders
-from deskcli.console.startup import RuntimeOpener, Startup
 
 if TYPE_CHECKING:
+    from deskcli.console.call_flow import CallFlow
     from deskcli.core.clock import Clock
     from deskcli.runtime import Runtime
     from deskcli.ui.autosave import EditSaver, SaveState
-    from deskcli.console.call_flow import CallFlow
     from deskcli.ui.writer import SerialWriter
 
 
@@ -144,7 +143,7 @@ class DeskApp(App[None]):
         """Run a writer callback on the UI thread; its own errors are reported, not lost."""
         try:
             message.callback(message.value)
-        except Exception as error:  # noqa: BLE001 - shown to the analyst and logged
+        except Exception as error:
             self.log.error("callback failed", callback=repr(message.callback), error=repr(error))
             self.report_error(error)
 
@@ -194,7 +193,7 @@ class DeskApp(App[None]):
         from deskcli.core.errors import StoreError
 
         text = self.describe_error(error)
-        if isinstance(error, StoreError) or text != f"{type(error).__name__}: {error}" and not isinstance(error, DeskError):
+        if isinstance(error, StoreError) or (text != f"{type(error).__name__}: {error}" and not isinstance(error, DeskError)):
             cause = getattr(error, "cause", "") or type(error).__name__
             self.notify(text, title="Database", severity="error", markup=False, timeout=10, key=f"store:{cause}")
         elif isinstance(error, DeskError):

@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from deskcli.store import db
 from deskcli.config import paths
+from deskcli.config.filemodes import file_warnings
+from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
+from deskcli.config.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
 from deskcli.core.clock import Clock, SystemClock
 from deskcli.core.errors import DeskError, SettingsError, StartupError
-from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
 from deskcli.models import Analyst, AnalystBase
-from deskcli.services.lifecycle import analysts, knowledge
 from deskcli.services.actor import Actor
-from deskcli.services.timekeeping.business_time import BusinessCalendar
+from deskcli.services.lifecycle import analysts, knowledge
 from deskcli.services.rules.policy import Policies, load_policies
-from deskcli.config.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
-from deskcli.config.filemodes import file_warnings
+from deskcli.services.timekeeping.business_time import BusinessCalendar
+from deskcli.store import db
 
 T = TypeVar("T")
 
@@ -178,7 +178,7 @@ def _step(doing: str, action: Callable[[], T]) -> T:
         return action()
     except DeskError:
         raise
-    except Exception as exc:  # noqa: BLE001 - every start-up failure must end in a message
+    except Exception as exc:
         raise StartupError(
             f"deskcli could not start: {doing} failed with {type(exc).__name__}: {exc}",
             "deskcli did not expect this; please report it with this message.",

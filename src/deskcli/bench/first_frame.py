@@ -6,6 +6,7 @@ first screen appears on the terminal: what the analyst waits for.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -71,10 +72,8 @@ def time_to_text(argv: Sequence[str], text: bytes, env: dict[str, str], *, timeo
                     return elapsed
         raise RuntimeError(f"{text!r} did not appear within {timeout:.0f} s")
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
 

@@ -51,23 +51,23 @@ class Samples:
 
 def instrument(app: ProbeApp, samples: Samples) -> None:
     """Hook the points where each effect is on screen (bench only: the app is unchanged)."""
-    from deskcli.ui.autosave import EditSaver
     from deskcli.screens.followup import FollowUpScreen
     from deskcli.screens.greeting import GreetingScreen
     from deskcli.screens.stage import StageScreen
+    from deskcli.ui.autosave import EditSaver
 
     show_matches = GreetingScreen._show_matches
     offer = EditSaver.offer
     resume = StageScreen.on_screen_resume
     show_promises = FollowUpScreen._show
 
-    def timed_matches(self, query, found):  # noqa: ANN001, ANN202
+    def timed_matches(self, query, found):
         started = app.key_at
         show_matches(self, query, found)
         if found and query == self.form.query:
             self.call_after_refresh(samples.add, "lookup_key_to_rows", started)
 
-    def timed_offer(self, key, value, save):  # noqa: ANN001, ANN202
+    def timed_offer(self, key, value, save):
         # The notes handler hands each change to the autosaver: the keystroke's effect.
         started = app.key_at
         offer(self, key, value, save)
@@ -76,7 +76,7 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
 
     shown: set[int] = set()
 
-    def timed_resume(self):  # noqa: ANN001, ANN202
+    def timed_resume(self):
         # The first frame of the stage screen after the key (its data follows). A
         # screen's first showing composes it: that is counted apart.
         started = app.key_at
@@ -87,7 +87,7 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
             name = "stage_first_showing_key_to_frame" if first else "stage_switch_key_to_frame"
             self.call_after_refresh(samples.add, name, started)
 
-    def timed_promises(self, rows, now):  # noqa: ANN001, ANN202
+    def timed_promises(self, rows, now):
         started = app.key_at
         show_promises(self, rows, now)
         if getattr(app, "measuring_follow_up", False):
@@ -99,10 +99,10 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
     FollowUpScreen._show = timed_promises
 
 
-async def settle(app: DeskApp, pilot) -> None:  # noqa: ANN001
+async def settle(app: DeskApp, pilot) -> None:
     for _ in range(6):
         await app.workers.wait_for_complete()
-        if app._writer is not None:  # noqa: SLF001
+        if app._writer is not None:
             await asyncio.to_thread(app.writer.submit(lambda: None).result, 30)
         await pilot.pause()
 
@@ -146,7 +146,7 @@ async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_round
         await settle(app, pilot)
         await pilot.press("ctrl+n")
         rng = random.Random(3)
-        words = "caller says the printer is offline again after the update so we tried a restart".split()
+        words = ["caller", "says", "the", "printer", "is", "offline", "again", "after", "the", "update", "so", "we", "tried", "a", "restart"]
         for _ in range(note_keys):
             word = rng.choice(words)
             for char in word + " ":

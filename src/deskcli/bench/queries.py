@@ -103,8 +103,8 @@ def lookup_pair(runtime: Runtime, db_path: Path, prefixes: list[str], repeat: in
 
 def queue_pairs(runtime: Runtime, db_path: Path, repeat: int) -> list[Pair]:
     """The home queue's and the follow-up list's queries, and the escalation review."""
-    from deskcli.services.lifecycle import escalations
     from deskcli.services.desk import queue
+    from deskcli.services.lifecycle import escalations
 
     assert runtime.analyst is not None
     me = runtime.analyst.id

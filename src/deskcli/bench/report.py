@@ -63,7 +63,7 @@ def table(figures: list[Figure]) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     notes = [f"  * {figure.name}: {figure.note}" for figure in figures if figure.note]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return "\n".join(lines + (["", *notes] if notes else []))
 
 
 def as_json(figures: list[Figure], context: dict) -> dict:

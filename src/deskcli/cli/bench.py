@@ -20,10 +20,10 @@ import click
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a figure misses its budget.")
 def bench(customers: int, calls: int, db_path: Path | None, seed: int, quick: bool, as_json: bool, strict: bool) -> None:
     """Measure first frame, lookup, typing, stage switches, queries and memory against their floors."""
-    from deskcli.config import paths
     from deskcli.bench import report
     from deskcli.bench.run import BenchConfig, run
     from deskcli.bench.run import quick as quick_config
+    from deskcli.config import paths
 
     if quick:
         config = quick_config(db_path or paths.data_dir() / "bench-quick.db")

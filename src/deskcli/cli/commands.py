@@ -13,8 +13,8 @@ import click
 from deskcli import __version__
 from deskcli.cli.common import fail
 from deskcli.cli.console import run_console
-from deskcli.core.errors import DeskError
 from deskcli.config.launch import LaunchOptions, looks_like_phone
+from deskcli.core.errors import DeskError
 
 
 def _caller_id(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

@@ -40,7 +40,7 @@ def unexpected(exc: BaseException) -> DeskError:
         log = folder / "last-error.txt"
         paths.write_private_text(log, detail)
         hint = f"deskcli did not expect this; please report it with this message and the file {log}."
-    except Exception:  # noqa: BLE001 - the message matters more than the file
+    except Exception:
         pass
     text = str(exc).strip() or "(no message)"
     return DeskError(f"unexpected {type(exc).__name__}: {text}", hint)
@@ -52,5 +52,5 @@ def run_guarded(command: Callable[[], object]) -> None:
         command()
     except DeskError as error:
         fail(error)
-    except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
+    except Exception as exc:
         fail(unexpected(exc))

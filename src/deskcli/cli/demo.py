@@ -66,11 +66,11 @@ def demo(options: LaunchOptions, reset: bool, size: str, seed: int, demo_db: Pat
 def ready_demo(options: LaunchOptions, demo_db: Path | None, *, reset: bool, size: str, seed: int) -> Path:
     """The demo database's path, built first when missing, empty or ``reset`` (shared by
     ``deskcli demo`` and ``deskcli train``). Errors are printed and exit with status 2."""
-    from deskcli.store import db
     from deskcli.cli.common import fail
-    from deskcli.core.errors import DeskError
-    from deskcli.workload import demo as demo_service
     from deskcli.config.settings import load_settings
+    from deskcli.core.errors import DeskError
+    from deskcli.store import db
+    from deskcli.workload import demo as demo_service
 
     try:
         settings = load_settings(options.config, db=options.db)

@@ -20,15 +20,15 @@ import click
 from deskcli.config.launch import LaunchOptions
 
 if TYPE_CHECKING:
-    from deskcli.services.training.scenarios import Scenario
     from deskcli.config.settings import Settings
+    from deskcli.services.training.scenarios import Scenario
 
 
 def _settings(options: LaunchOptions | None) -> Settings:
     """The settings (for ``scenario_dir`` and ``policy_dir``), or exit 2 with the problem."""
     from deskcli.cli.common import fail
-    from deskcli.core.errors import DeskError
     from deskcli.config.settings import load_settings
+    from deskcli.core.errors import DeskError
 
     options = options or LaunchOptions()
     try:

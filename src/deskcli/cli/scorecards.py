@@ -44,10 +44,10 @@ def scorecards(
     """List practice-call scorecards, newest first, or export them."""
     from deskcli.cli.common import fail
     from deskcli.config import paths
+    from deskcli.config.settings import load_settings
     from deskcli.core.errors import DeskError
     from deskcli.runtime import open_runtime
     from deskcli.services.actions import practice
-    from deskcli.config.settings import load_settings
 
     config = options.config if options else None
     try:
@@ -92,7 +92,7 @@ def scorecards(
         click.echo(text, nl=False)
 
 
-def _table(cards: list[dict], zone) -> str:  # noqa: ANN001 - a ZoneInfo
+def _table(cards: list[dict], zone) -> str:
     """Date, trainee, scenario and score, one line per scorecard."""
     from datetime import datetime
 

@@ -30,9 +30,9 @@ def train(options: LaunchOptions, scenario: str | None, trainee: str | None, pre
     """
     from deskcli.cli.common import fail
     from deskcli.cli.console import run_console
+    from deskcli.config.settings import load_settings
     from deskcli.core.errors import DeskError, SettingsError
     from deskcli.services.training.scenarios import get_scenario
-    from deskcli.config.settings import load_settings
 
     if trainee is not None and not trainee.strip():
         fail(SettingsError("--trainee: give the trainee's name (it is said in the greeting)."))

@@ -39,14 +39,14 @@ def _local_zone_name() -> str:
         import tzlocal
 
         return tzlocal.get_localzone_name() or "UTC"
-    except Exception:  # noqa: BLE001 - an odd /etc/localtime must not stop the app
+    except Exception:
         return "UTC"
 
 
 def _login_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in the environment
+    except Exception:
         return "analyst"
 
 
@@ -227,7 +227,7 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
-_config_data: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("config_data", default={})
+_config_data: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("config_data", default=None)
 
 
 class _ConfigFileSource(PydanticBaseSettingsSource):
@@ -238,10 +238,10 @@ class _ConfigFileSource(PydanticBaseSettingsSource):
     """
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return _config_data.get().get(field_name), field_name, False
+        return (_config_data.get() or {}).get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return dict(_config_data.get())
+        return dict(_config_data.get() or {})
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

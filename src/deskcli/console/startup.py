@@ -48,7 +48,7 @@ class Startup:
         except DeskError as error:
             app.call_from_thread(self._failed, error)
             return
-        except Exception as error:  # noqa: BLE001 - never stay on "Opening the database…"
+        except Exception as error:
             app.call_from_thread(self._failed, DeskError(f"deskcli could not start: {type(error).__name__}: {error}"))
             return
         app.call_from_thread(self._opened, runtime)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 _DROP = {code: None for code in range(0x20) if code not in (0x09, 0x0A)}
 _DROP[0x7F] = None
-_DROP.update({code: None for code in range(0x80, 0xA0)})
+_DROP.update(dict.fromkeys(range(128, 160)))
 
 
 def clean_text(value: str) -> str:

@@ -9,8 +9,8 @@ from deskcli.models.analyst import Analyst, AnalystBase
 from deskcli.models.call import Call, CallAssessment, CallImpact
 from deskcli.models.commitment import Commitment
 from deskcli.models.counter import Counter
-from deskcli.models.draft import CallDraft
 from deskcli.models.customer import Customer, CustomerBase, CustomerCreate, CustomerPhone
+from deskcli.models.draft import CallDraft
 from deskcli.models.enums import (
     OPEN_STATUSES,
     AckMethod,

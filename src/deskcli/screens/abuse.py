@@ -113,7 +113,7 @@ class AbuseScreen(Dialog[None]):
             return
         if self._warnings < 2:
 
-            def warn(runtime):  # noqa: ANN001, ANN202
+            def warn(runtime):
                 from deskcli.services.actions import abuse
 
                 return abuse.give_warning(runtime.store, runtime.actor(), call_id, policy=runtime.policies.abuse)
@@ -124,7 +124,7 @@ class AbuseScreen(Dialog[None]):
         manager = self.query_one("#manager", Input).value
         note = self.query_one("#note", Input).value
 
-        def act(runtime):  # noqa: ANN001, ANN202
+        def act(runtime):
             from deskcli.services.actions import abuse
 
             abuse.end_abusive_call(

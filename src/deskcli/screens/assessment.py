@@ -376,7 +376,7 @@ class AssessmentScreen(StageScreen):
         if not use or call_id is None or article_id is None:
             return
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import assessment
 
             assessment.record_article_use(runtime.store, runtime.actor(), call_id, article_id)
@@ -390,7 +390,7 @@ class AssessmentScreen(StageScreen):
         if call_id is None:
             return
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import assessment
 
             assessment.record_apology(runtime.store, runtime.actor(), call_id)

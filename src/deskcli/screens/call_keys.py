@@ -15,8 +15,8 @@ from textual.binding import Binding
 from deskcli.core.enums import Stage
 
 if TYPE_CHECKING:
-    from deskcli.screens.promise import PromiseResult
     from deskcli.console.call_flow import CallFlow
+    from deskcli.screens.promise import PromiseResult
     from deskcli.ui.protocol import Console
 
 _STAGES = Binding.Group("Stages", compact=True)
@@ -71,7 +71,7 @@ class CallKeyActions:
         if call_id is None:
             return
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import call
 
             return call.toggle_hold(runtime.store, runtime.actor(), call_id, policy=runtime.policies.call_handling.hold)
@@ -86,7 +86,7 @@ class CallKeyActions:
             return
         if view.waiting_on_customer:
 
-            def resume(runtime):  # noqa: ANN001, ANN202
+            def resume(runtime):
                 from deskcli.services.actions import call
 
                 call.resume_sla(runtime.store, runtime.actor(), call_id)
@@ -102,7 +102,7 @@ class CallKeyActions:
         if not reason or call_id is None:
             return
 
-        def pause(runtime):  # noqa: ANN001, ANN202
+        def pause(runtime):
             from deskcli.services.actions import call
 
             call.wait_on_customer(runtime.store, runtime.actor(), call_id, reason=reason)
@@ -131,7 +131,7 @@ class CallKeyActions:
             return
         call_id = self.flow.call_id
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import call
 
             request = call.PromiseRequest(result.kind, result.due_at, result.description)

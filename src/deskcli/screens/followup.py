@@ -13,19 +13,19 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widget import Widget
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from deskcli.core.enums import Stage, status_words
-from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.core.timefmt import relative, when
+from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tables import refill
 
 if TYPE_CHECKING:
-    from deskcli.services.lifecycle.callview import CallView
     from deskcli.services.desk.queue import PromiseRow
+    from deskcli.services.lifecycle.callview import CallView
 
 PAGE = 50
 
@@ -79,7 +79,7 @@ class FollowUpScreen(StageScreen):
         rows = follow_up.promises_page(runtime.store, runtime.analyst.id, now=now, limit=PAGE, offset=self._page * PAGE)
         self.app.call_from_thread(self._show, rows, now)
 
-    def _show(self, rows: list[PromiseRow], now) -> None:  # noqa: ANN001
+    def _show(self, rows: list[PromiseRow], now) -> None:
         runtime = self.runtime
         assert runtime is not None
         zone = runtime.settings.zone()
@@ -119,7 +119,7 @@ class FollowUpScreen(StageScreen):
         if row is None:
             return
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import follow_up
 
             return follow_up.settle(runtime.store, runtime.actor(), row.id, kept=kept)
@@ -140,10 +140,10 @@ class FollowUpScreen(StageScreen):
 
         self.app.push_screen(RescheduleScreen(row.description or row.kind), lambda result: self._rescheduled(row, result))
 
-    def _rescheduled(self, row: PromiseRow, result) -> None:  # noqa: ANN001
+    def _rescheduled(self, row: PromiseRow, result) -> None:
         if result is None:
             return
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import follow_up
 
             follow_up.reschedule(runtime.store, runtime.actor(), row.id, result.due_at, reason=result.reason)
@@ -166,7 +166,7 @@ class FollowUpScreen(StageScreen):
 
     def action_page(self, step: int) -> None:
         """Next or previous page of promises."""
-        if step < 0 and self._page == 0 or step > 0 and len(self._rows) < PAGE:
+        if (step < 0 and self._page == 0) or (step > 0 and len(self._rows) < PAGE):
             return
         self._page += step
         self._load()

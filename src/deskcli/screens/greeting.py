@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from deskcli.core.enums import Stage
@@ -28,12 +27,11 @@ from deskcli.screens.greeting_ack import Acknowledging
 from deskcli.screens.stage import CALL_KEYS, StageScreen
 from deskcli.widgets.caller_card import CallerCard, greeting_steps
 from deskcli.widgets.field import Field
-from deskcli.widgets.safe import visible
 from deskcli.widgets.match_list import MatchList
 from deskcli.widgets.new_customer import NewCustomer, NewCustomerForm
+from deskcli.widgets.safe import visible
 
 if TYPE_CHECKING:
-    from datetime import datetime
 
     from deskcli.services.actions.greeting import TakenCall
     from deskcli.services.lifecycle.callview import CallView, CustomerCard
@@ -300,7 +298,7 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         self.form.taking = True
         greeting_text = self._greeting_text()
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import greeting
 
             return greeting.take_caller(
@@ -330,7 +328,7 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         target = card.open_calls[0]
         greeting_text = self._greeting_text()
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import greeting
 
             return greeting.progress_call(runtime.store, runtime.actor(), target.id, greeting=greeting_text)
@@ -368,7 +366,7 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         greeting_text = self._greeting_text()
         self.form.taking = True
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.models import CustomerCreate
             from deskcli.services.actions import greeting
 
@@ -396,7 +394,7 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         spelling = self.query_one("#confirm-spelling", Input).value
         pronunciation = self.query_one("#confirm-pronunciation", Input).value
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import greeting
 
             greeting.confirm_name(runtime.store, runtime.actor(), call_id, spelling=spelling, pronunciation=pronunciation)

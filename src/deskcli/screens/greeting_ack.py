@@ -13,9 +13,9 @@ from textual import work
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from deskcli.console.call_flow import CallFlow
     from deskcli.runtime import Runtime
     from deskcli.screens.email_ack import SendAcknowledgement
-    from deskcli.console.call_flow import CallFlow
 
 
 class Acknowledging:
@@ -37,7 +37,7 @@ class Acknowledging:
         if call_id is None:
             return
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import greeting
 
             return greeting.acknowledge_verbally(runtime.store, runtime.actor(), call_id)

@@ -7,23 +7,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Header, Static
 
+from deskcli.screens.base import DeskScreen
 from deskcli.widgets.key_bar import KeyBar
 from deskcli.widgets.notice_line import NoticeLine
-
-from deskcli.screens.base import DeskScreen
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tables import refill
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
-
-    from textual.widgets import DataTable
 
     from deskcli.services.actions.queue import QueuePage
     from deskcli.services.desk.queue import RowNotes

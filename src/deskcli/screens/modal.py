@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 
 if TYPE_CHECKING:
     from deskcli.runtime import Runtime
-    from deskcli.ui.protocol import Console
     from deskcli.services.timekeeping.timeparse import ParsedTime
+    from deskcli.ui.protocol import Console
 
 R = TypeVar("R")
 

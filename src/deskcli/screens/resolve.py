@@ -378,7 +378,7 @@ class ResolveScreen(StageScreen):
         instructions = self.query_one("#instructions", TextArea).text
         article_id = self.flow.article_id or (self.flow.view.call.article_id if self.flow.view else None)
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import resolve
 
             resolve.resolve_call(
@@ -416,7 +416,7 @@ class ResolveScreen(StageScreen):
         )
         preference = self.query_one("#callback-pref", Input).value
 
-        def job(runtime):  # noqa: ANN001, ANN202
+        def job(runtime):
             from deskcli.services.actions import resolve
 
             return resolve.escalate_call(

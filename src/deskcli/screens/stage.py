@@ -32,7 +32,7 @@ from textual.widgets import Checkbox, DataTable, Input, OptionList, SelectionLis
 
 from deskcli.core.enums import Stage
 from deskcli.screens.base import DeskScreen
-from deskcli.screens.call_keys import CALL_KEYS, CallKeyActions
+from deskcli.screens.call_keys import CallKeyActions
 from deskcli.ui.messages import PromisesDueChanged
 from deskcli.widgets.call_header import CallHeader, HeaderData
 from deskcli.widgets.choice import Choice
@@ -40,9 +40,9 @@ from deskcli.widgets.key_bar import KeyBar
 from deskcli.widgets.notice_line import NoticeLine
 
 if TYPE_CHECKING:
+    from deskcli.console.call_flow import CallFlow
     from deskcli.services.lifecycle.callview import CallView
     from deskcli.ui.autosave import SaveState
-    from deskcli.console.call_flow import CallFlow
 
 
 TAKES_INPUT = (Input, TextArea, Choice, Checkbox, SelectionList, OptionList, DataTable)
@@ -107,13 +107,13 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         """Override: the stage's own widgets (composed afresh for every call)."""
         yield from ()
 
-    def _now(self):  # noqa: ANN202
+    def _now(self):
         runtime = self.runtime
         from datetime import UTC, datetime
 
         return runtime.clock.now() if runtime else datetime.now(UTC)
 
-    def _zone(self):  # noqa: ANN202
+    def _zone(self):
         from zoneinfo import ZoneInfo
 
         runtime = self.runtime
@@ -251,13 +251,13 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         call = view.call
         pending = view.pending_promises
 
-        def hold_warnings(now):  # noqa: ANN001, ANN202
+        def hold_warnings(now):
             return holds.hold_state(call.hold_started_at, view.holds, now, policy).warnings
 
         zone = runtime.settings.zone()
         calendar = runtime.calendar()
 
-        def sla_label(now):  # noqa: ANN001, ANN202
+        def sla_label(now):
             return view.sla(now, runtime.policies.sla, zone, calendar).label()
 
         live = call.talk_ended_at is None

@@ -25,11 +25,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 from sqlmodel import Session
 
-from deskcli.store import dbfile, migrate
 from deskcli.config import paths
 from deskcli.core.errors import DatabaseBusy, StoreError, UpgradeInProgress
+from deskcli.store import dbfile, migrate
 from deskcli.store.errors import store_error
-
 
 T = TypeVar("T")
 
@@ -193,9 +192,8 @@ class Store:
             with self.engine.connect() as connection:
                 if self.is_sqlite:
                     connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-                with Session(bind=connection, expire_on_commit=False) as session:
-                    with session.begin():
-                        yield session
+                with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+                    yield session
         except _DRIVER_ERRORS as exc:
             raise self.error(exc) from exc
 

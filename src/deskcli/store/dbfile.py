@@ -64,7 +64,7 @@ def inspect_file(path: Path, known_revisions: list[str]) -> FileReport:
     except PermissionError:
         raise StoreError(
             f"{path} cannot be read: permission denied.",
-            f"Give your user read and write access to it, or choose another file with --db PATH (or DESKCLI_DB).",
+            "Give your user read and write access to it, or choose another file with --db PATH (or DESKCLI_DB).",
         ) from None
     except OSError as exc:
         raise StoreError(f"{path} cannot be read: {exc.strerror}.", _CHOOSE_ANOTHER) from None

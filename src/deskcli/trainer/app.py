@@ -18,9 +18,9 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from deskcli.app import DeskApp
+from deskcli.config.launch import LaunchOptions
 from deskcli.core.clock import ManualClock
 from deskcli.core.errors import DeskError
-from deskcli.config.launch import LaunchOptions
 
 if TYPE_CHECKING:
     from deskcli.services.training.practice import CallerScript
@@ -59,14 +59,14 @@ class TrainerApp(DeskApp):
                 tooltip="The layout for projecting: big clock, stage list, next keys (at 80 columns: open or fold the caller panel)"),
     ]
 
-    def __init__(self, options: LaunchOptions, *, presenter: bool = False, clock: ManualClock | None = None, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, options: LaunchOptions, *, presenter: bool = False, clock: ManualClock | None = None, **kwargs) -> None:
         # A running manual clock: real time passes, and the trainer can jump it forward.
         self.clock = clock or ManualClock(datetime.now(UTC), running=True)
         super().__init__(options, clock=self.clock, **kwargs)
         self.presenter = presenter
         self.practice: Practice | None = None
 
-    def get_system_commands(self, screen):  # noqa: ANN001, ANN201
+    def get_system_commands(self, screen):
         """The palette also offers a new practice caller (no key: it must not be hit by accident)."""
         from textual.app import SystemCommand
 

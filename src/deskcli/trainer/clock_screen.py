@@ -27,8 +27,8 @@ class ClockScreen(Dialog[datetime | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        from deskcli.services.training.practice import clock_jumps
         from deskcli.core.timefmt import when
+        from deskcli.services.training.practice import clock_jumps
 
         runtime = self.runtime
         now = runtime.clock.now()

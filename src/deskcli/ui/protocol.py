@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from deskcli.config.launch import LaunchOptions
+    from deskcli.console.call_flow import CallFlow
     from deskcli.runtime import Runtime
     from deskcli.ui.autosave import EditSaver, SaveState
-    from deskcli.console.call_flow import CallFlow
     from deskcli.ui.notices import Notices
     from deskcli.ui.writer import SerialWriter
 

@@ -55,9 +55,7 @@ class Quitting:
         until = time.monotonic() + timeout
         if saver is not None and not saver.wait(timeout):
             return False
-        if writer is not None and not writer.wait_idle(max(0.0, until - time.monotonic())):
-            return False
-        return True
+        return not (writer is not None and not writer.wait_idle(max(0.0, until - time.monotonic())))
 
     def _flush(self) -> None:
         saver, _writer = self._helpers()

@@ -13,6 +13,7 @@ after typing).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -83,10 +84,8 @@ class SerialWriter:
     def _safe_deliver(self, callback: Callable[..., Any], value: object) -> None:
         if self._closed:
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # the app has stopped; nothing is left to tell
             self._deliver(callback, value)
-        except RuntimeError:  # the app has stopped; nothing is left to tell
-            pass
 
     def close(self, *, wait: bool = True, timeout: float | None = None) -> bool:
         """Stop taking jobs; finish the queued ones (when ``wait``, for up to ``timeout`` s).

@@ -13,7 +13,7 @@ from rich.text import Text
 # DEL and the C1 range become visible placeholders too.
 _VISIBLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
 _VISIBLE[0x7F] = 0x2421
-_VISIBLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+_VISIBLE.update(dict.fromkeys(range(128, 160), 65533))
 
 
 def visible(value: object) -> str:

@@ -9,6 +9,7 @@ row it was on (by key), so a refresh never sends the analyst back to the top.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -41,8 +42,7 @@ def refill(table: DataTable, rows: Sequence[Row]) -> bool:
         table.add_row(*cells, key=key)
     table._deskcli_rows = signature  # type: ignore[attr-defined]  # what the table shows now
     if cursor_key is not None:
-        try:
+        # A row that is gone (settled, closed) leaves the cursor where clear() put it.
+        with contextlib.suppress(RowDoesNotExist):
             table.move_cursor(row=table.get_row_index(cursor_key), animate=False)
-        except RowDoesNotExist:
-            pass  # that row is gone (settled, closed): the cursor stays where clear() put it
     return True

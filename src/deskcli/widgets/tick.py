@@ -16,6 +16,6 @@ class Tick(Checkbox):
     BUTTON_RIGHT = "]"
 
     @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual reads this class attribute by name
+    def BUTTON_INNER(self) -> str:
         """The glyph inside the box: X when ticked, a space when not."""
         return "X" if self.value else " "

@@ -22,7 +22,7 @@ class Parsed(Protocol):
     """What the parser returns (``deskcli.services.timekeeping.timeparse.ParsedTime``)."""
 
     @property
-    def ok(self) -> bool: ...  # noqa: D102
+    def ok(self) -> bool: ...
 
     understood: str
     error: str | None

@@ -37,10 +37,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from deskcli.store import db
+from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.core.clock import ManualClock, SystemClock, as_utc
 from deskcli.core.errors import StoreError
-from deskcli.config.launch import DEMO_SEAT_HANDLE
 from deskcli.models import (
     AckMethod,
     Analyst,
@@ -53,11 +52,12 @@ from deskcli.models import (
     KnowledgeArticle,
     Stage,
 )
+from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import abuse, analysts, calls, commitments, escalations, greeting
 from deskcli.services.lookup import customers
 from deskcli.services.rules import priority
-from deskcli.services.actor import Actor
 from deskcli.services.rules.policy import Policies, load_policies
+from deskcli.store import db
 from deskcli.workload.generator import OFFICE_ZONE, GenerationReport, generate
 
 Progress = Callable[[str, float], None]

@@ -241,11 +241,11 @@ def _prepare_database(db_path: Path, now: datetime) -> None:
     """Create (or check) the file with the real schema and the shipped articles."""
     from sqlmodel import func, select
 
-    from deskcli.store import db
     from deskcli.core.clock import ManualClock
     from deskcli.models import Analyst, Call, CallEvent, Customer
-    from deskcli.services.lifecycle import knowledge
     from deskcli.services.actor import Actor
+    from deskcli.services.lifecycle import knowledge
+    from deskcli.store import db
 
     store = db.open_store(db.target_for(db_path, None))
     try:
@@ -720,7 +720,7 @@ class _Workload:
             for chunk in self._call_chunks():
                 writer.send_bytes(marshal.dumps(("chunk", chunk)))
             writer.send_bytes(marshal.dumps(("done", self._state())))
-        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        except BaseException:
             writer.send_bytes(marshal.dumps(("error", traceback.format_exc())))
         finally:
             writer.close()
@@ -776,7 +776,7 @@ class _Workload:
         pools["instructions"] = instructions
         return pools
 
-    def _call_chunks(self) -> Iterator[tuple[list[tuple], list[tuple], list[tuple], list[tuple]]]:  # noqa: C901, PLR0912, PLR0915
+    def _call_chunks(self) -> Iterator[tuple[list[tuple], list[tuple], list[tuple], list[tuple]]]:
         """Calls with their events, promises and escalations, ``CHUNK_CALLS`` calls at a time.
 
         One long loop with local names: it runs a million times. Each call's events are

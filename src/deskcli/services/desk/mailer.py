@@ -13,10 +13,10 @@ import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from datetime import datetime
 from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 

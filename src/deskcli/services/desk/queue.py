@@ -19,8 +19,8 @@ from sqlmodel import Session, col, func, select
 
 from deskcli.core.clock import as_utc
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer, Escalation
-from deskcli.services.timekeeping.business_time import BusinessCalendar
 from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.timekeeping.business_time import BusinessCalendar
 
 
 @dataclass(frozen=True)

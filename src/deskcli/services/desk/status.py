@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, func, select
 
-from deskcli.store import dbfile, migrate
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer
+from deskcli.store import dbfile, migrate
 
 if TYPE_CHECKING:
     from deskcli.config.settings import Settings

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, CallEvent, CallStatus, Customer, Escalation, EscalationType, EventKind
-from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
+from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.calls import get_call, set_status
 from deskcli.services.lookup.customers import ABUSIVE_HISTORY
 from deskcli.services.rules.policy import AbusePolicy

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from deskcli.store.db import Store
+from deskcli.config.settings import Settings
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import AckMethod, Analyst, Call, CallStatus, CommitmentKind, EventKind
-from deskcli.services.lifecycle import calls, callview, commitments, events
-from deskcli.services.desk import mailer
 from deskcli.services.actor import Actor
-from deskcli.config.settings import Settings
+from deskcli.services.desk import mailer
+from deskcli.services.lifecycle import calls, callview, commitments, events
+from deskcli.store.db import Store
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from deskcli.models import (
     KnowledgeArticle,
     Stage,
 )
-from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
+from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.references import next_reference
 
 AGREEMENT_RULE = "Do not close the call until the customer agrees."

@@ -20,13 +20,13 @@ from deskcli.models import (
     Escalation,
     EventKind,
 )
-from deskcli.services.timekeeping.business_time import BusinessCalendar
 from deskcli.services.lifecycle.calls import get_call
 from deskcli.services.lifecycle.holds import hold_count
 from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.rules.triggers import CallFacts
+from deskcli.services.timekeeping.business_time import BusinessCalendar
 from deskcli.services.timekeeping.sla import SlaState, clock_events
 from deskcli.services.timekeeping.sla import state_of as sla_state_of
-from deskcli.services.rules.triggers import CallFacts
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def customer_card(
         session.exec(select(CustomerPhone.raw).where(CustomerPhone.customer_id == customer_id).order_by(col(CustomerPhone.id)))
     )
 
-    def past(rows) -> tuple[PastCall, ...]:  # noqa: ANN001
+    def past(rows) -> tuple[PastCall, ...]:
         return tuple(PastCall(c.id, c.reference, c.opened_at, c.status, c.summary, c.resolution) for c in rows)
 
     theirs = [Call.customer_id == customer_id]

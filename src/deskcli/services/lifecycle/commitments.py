@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 from deskcli.core.clock import as_utc
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import Call, Commitment, CommitmentKind, CommitmentOutcome, EventKind
-from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
+from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.calls import get_call
 
 

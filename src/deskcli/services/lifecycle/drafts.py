@@ -44,7 +44,7 @@ def drafts_of(session: Session, call_id: int, analyst_id: int | None) -> dict[st
     rows = session.exec(
         select(CallDraft.field, CallDraft.text).where(CallDraft.call_id == call_id, CallDraft.analyst_id == analyst_id)
     )
-    return {field: text for field, text in rows}
+    return dict(rows)
 
 
 def clear_drafts(session: Session, call_id: int, analyst_id: int | None, fields: Iterable[str]) -> None:

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 from deskcli.core.errors import RuleViolation
 from deskcli.models import CallStatus, CommitmentKind, Escalation, EscalationType, EventKind
-from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
+from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.calls import get_call, set_status
 from deskcli.services.lifecycle.commitments import make_commitment, require_future
 from deskcli.services.rules.policy import EscalationPolicy

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, func, select
 
 from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, CallEvent, EventKind
-from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
+from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.calls import get_call
 from deskcli.services.rules.policy import HoldPolicy
 

@@ -11,16 +11,14 @@ from deskcli.config import datafiles
 from deskcli.config.datafiles import DataFile
 from deskcli.core.errors import DataFileError
 from deskcli.models import KnowledgeArticle
-from deskcli.services.lookup import fts_sqlite
 from deskcli.services.actor import Actor
+from deskcli.services.lookup import fts_sqlite
 
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(?P<meta>.*?)\n\+\+\+\n(?P<body>.*)\Z", re.DOTALL)
 _SECTION = re.compile(r"^## (?P<title>.+)$", re.MULTILINE)
 
 STOPWORDS = frozenset(
-    "a an and are as at be but by can cannot can't do does doesn't for from has have i i'm in is isn't it "
-    "it's my no not of on or our so that the their them then there they this to was wasn't we were "
-    "what when where which who will with won't work working you your".split()
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "cannot", "can't", "do", "does", "doesn't", "for", "from", "has", "have", "i", "i'm", "in", "is", "isn't", "it", "it's", "my", "no", "not", "of", "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to", "was", "wasn't", "we", "were", "what", "when", "where", "which", "who", "will", "with", "won't", "work", "working", "you", "your"]
 )
 """Words too common to suggest an article by."""
 

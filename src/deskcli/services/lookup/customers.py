@@ -9,9 +9,9 @@ from sqlmodel import Session, col, func, select
 
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import OPEN_STATUSES, Call, Customer, CustomerCreate, CustomerPhone
+from deskcli.services.actor import Actor
 from deskcli.services.lookup import fts_sqlite, phones
 from deskcli.services.lookup.email_rule import email_problem
-from deskcli.services.actor import Actor
 
 ABUSIVE_HISTORY = "abusive_history"
 """Caution flag: this caller has been abusive before (seed 002: warning protocol)."""
@@ -133,7 +133,7 @@ def _storable(text: str) -> str:
     return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in text)
 
 
-def _prefix_range(column, prefix: str):  # noqa: ANN001, ANN202
+def _prefix_range(column, prefix: str):
     """``column`` starts with ``prefix``, as an index-friendly range on any database."""
     upper = _next_after(prefix)
     if upper is None:  # only U+10FFFF characters: everything from the prefix on
@@ -175,7 +175,7 @@ _BY_FTS = (
 """SQLite: FTS matches, newest first, with their customer (all ``None`` if the row is gone)."""
 
 
-def _match(row) -> CustomerMatch | None:  # noqa: ANN001
+def _match(row) -> CustomerMatch | None:
     """The read model of one ``_MATCH_FIELDS`` row; ``None`` when the customer row is missing."""
     customer_id, name, organisation, department, email, pronunciation, is_vip, flags, phone = row
     if name is None:  # name is NOT NULL: only an outer join's missing row has none

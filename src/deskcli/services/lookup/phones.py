@@ -53,7 +53,7 @@ def query_prefix(text: str, region: str) -> PhonePrefix:
     """Turn a partly typed number into prefixes for indexed range lookups."""
     text = text.strip()
     digits = _NON_DIGITS.sub("", text)
-    if text.startswith("+") or text.startswith("00"):
+    if text.startswith(("+", "00")):
         international = digits[2:] if text.startswith("00") else digits
         return PhonePrefix("+" + international, None)
     return PhonePrefix(None, _strip_trunk(digits, region))

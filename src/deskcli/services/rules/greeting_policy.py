@@ -14,8 +14,7 @@ from datetime import time
 from pydantic import Field, field_validator, model_validator
 
 from deskcli.config.datafiles import LocalTime, Strict
-
-from deskcli.core.greeting_template import (  # noqa: E402 - re-exported: the policy's names
+from deskcli.core.greeting_template import (
     GREETING_FIELDS,
     MAX_TEMPLATE,
     REQUIRED_FIELDS,

@@ -56,7 +56,7 @@ def _calendar_date(value: object) -> date:
 CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
 
 
-def closure_rule(text: str):  # noqa: ANN201 - a dateutil rrule
+def closure_rule(text: str):
     """``text`` (``FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24``) as a dateutil rule, or ``ValueError``."""
     from dateutil import rrule
 
@@ -75,7 +75,7 @@ def closure_rule(text: str):  # noqa: ANN201 - a dateutil rrule
         body += f";UNTIL={RULES_UNTIL}"
     try:
         return rrule.rrulestr(body, dtstart=RULES_START)
-    except Exception as exc:  # noqa: BLE001 - dateutil raises several kinds on a bad rule
+    except Exception as exc:
         raise ValueError(f"{text!r} is not a valid recurrence rule ({exc})") from None
 
 

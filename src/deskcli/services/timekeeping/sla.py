@@ -19,11 +19,11 @@ from sqlmodel import Session, col, select
 
 from deskcli.core.errors import RuleViolation
 from deskcli.models import Call, CallEvent, CallStatus, EventKind
-from deskcli.services.lifecycle import events
 from deskcli.services.actor import Actor
-from deskcli.services.timekeeping.business_time import BusinessCalendar, OutOfReach, seconds_excluding
+from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.calls import get_call
 from deskcli.services.rules.sla_policy import SlaPolicy
+from deskcli.services.timekeeping.business_time import BusinessCalendar, OutOfReach, seconds_excluding
 
 Pause = tuple[datetime, datetime | None]
 

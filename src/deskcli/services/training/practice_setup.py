@@ -39,11 +39,11 @@ from deskcli.models import (
     CustomerCreate,
     Stage,
 )
+from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import calls, commitments, escalations
 from deskcli.services.lookup import customers
-from deskcli.services.rules import priority
-from deskcli.services.actor import Actor
 from deskcli.services.lookup.customers import ABUSIVE_HISTORY
+from deskcli.services.rules import priority
 from deskcli.services.rules.policy import Policies
 from deskcli.services.training.scenarios import PastCall, Persona, Scenario, duration_seconds, problems_with
 
@@ -101,7 +101,7 @@ def prepare_practice(
         raise
     except DeskError as exc:
         raise DataFileError(f"{scenario.key}: the practice cannot start: {exc.message}", exc.hint) from exc
-    except Exception as exc:  # noqa: BLE001 - the trainer must hear why, never a silent worker
+    except Exception as exc:
         raise DataFileError(f"{scenario.key}: the practice cannot start: {type(exc).__name__}: {exc}") from exc
 
 

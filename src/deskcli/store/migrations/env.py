@@ -14,12 +14,12 @@ target_metadata = SQLModel.metadata
 _UNMODELLED_PREFIXES = ("customer_fts", "article_fts", "call_fts")
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN201
+def include_object(obj, name, type_, reflected, compare_to):
     """Leave FTS tables out of autogenerate comparisons."""
     return not (type_ == "table" and name and name.startswith(_UNMODELLED_PREFIXES))
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
