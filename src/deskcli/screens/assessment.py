@@ -25,7 +25,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from deskcli.core.enums import BusinessImpact, Stage, Urgency
-from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
+from deskcli.screens.call_keys import CALL_KEYS
+from deskcli.screens.stage import FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
 from deskcli.widgets.field import Field

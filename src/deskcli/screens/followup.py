@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Static
 
 from deskcli.core.enums import Stage, status_words
 from deskcli.core.timefmt import relative, when
-from deskcli.screens.stage import CALL_KEYS, StageScreen
+from deskcli.screens.call_keys import CALL_KEYS
+from deskcli.screens.stage import StageScreen
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tables import refill
 

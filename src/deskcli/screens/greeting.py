@@ -23,8 +23,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.worker import get_current_worker
 
 from deskcli.core.enums import Stage
+from deskcli.screens.call_keys import CALL_KEYS
 from deskcli.screens.greeting_ack import Acknowledging
-from deskcli.screens.stage import CALL_KEYS, StageScreen
+from deskcli.screens.stage import StageScreen
 from deskcli.widgets.caller_card import CallerCard, greeting_steps
 from deskcli.widgets.field import Field
 from deskcli.widgets.match_list import MatchList

@@ -23,7 +23,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
 from deskcli.core.enums import EscalationType, Stage
-from deskcli.screens.stage import CALL_KEYS, FormScroll, StageScreen
+from deskcli.screens.call_keys import CALL_KEYS
+from deskcli.screens.stage import FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
 from deskcli.widgets.field import Field
