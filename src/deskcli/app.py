@@ -23,12 +23,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from deskcli.config.launch import LaunchOptions
+from deskcli.console.phone import PhoneLine
 from deskcli.console.reminders import PromiseReminders
 from deskcli.console.startup import RuntimeOpener, Startup
 from deskcli.core.errors import DeskError
 from deskcli.screens.home import HomeScreen
 from deskcli.ui.keys import BURST, KeyFilter
-from deskcli.ui.messages import NoticesChanged, SaveStateChanged, WriteFinished
+from deskcli.ui.messages import NoticesChanged, PhoneRang, SaveStateChanged, WriteFinished
 from deskcli.ui.notices import Notice, Notices
 from deskcli.ui.quitting import Quitting
 
@@ -76,6 +77,8 @@ class DeskApp(App[None]):
         """Opening the data layer after the first frame, then the first call."""
         self.reminders = PromiseReminders(self)
         """Promises coming due, announced while the console runs."""
+        self.phone = PhoneLine(self)
+        """The phone system's events (and ``deskcli ring``) reaching this console."""
         self._flow: CallFlow | None = None
         self._writer: SerialWriter | None = None
         self._saver: EditSaver | None = None
@@ -274,7 +277,12 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         # Also reached when the terminal goes away: keep what was typed.
+        self.phone.close()
         self.quitting.close_helpers(self._saver, self._writer)
+
+    def on_phone_rang(self, message: PhoneRang) -> None:
+        """A call rang (or was answered, or ended) on the phone system."""
+        self.phone.heard(message.event)
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def retry_outbox(self, quiet: bool = False) -> None:

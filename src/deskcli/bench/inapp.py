@@ -93,6 +93,17 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
         if getattr(app, "measuring_follow_up", False):
             self.call_after_refresh(samples.add, "follow_up_open_key_to_rows", started)
 
+    show_card = GreetingScreen._show_card
+
+    def timed_card(self, card):
+        # The caller's card on screen after a ring from the phone system.
+        show_card(self, card)
+        started = getattr(app, "rang_at", None)
+        if started is not None and card.customer.name == getattr(app, "rang_for", None):
+            app.rang_at = None
+            self.call_after_refresh(samples.add, "ring_to_caller_on_screen", started)
+
+    GreetingScreen._show_card = timed_card
     GreetingScreen._show_matches = timed_matches
     EditSaver.offer = timed_offer
     StageScreen.on_screen_resume = timed_resume
@@ -107,7 +118,7 @@ async def settle(app: DeskApp, pilot) -> None:
         await pilot.pause()
 
 
-async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_rounds: int) -> dict:
+async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_rounds: int, ring: str = "") -> dict:
     """Drive the app through the measured actions and return the samples."""
     samples = Samples()
     app = ProbeApp(LaunchOptions(db=db_path))
@@ -117,6 +128,8 @@ async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_round
             if app.runtime is not None and app.runtime.analyst is not None:
                 break
             await pilot.pause(0.02)
+        else:
+            raise SystemExit(f"the console did not open: {app.startup_error or 'no analyst after 10 s'}")
         await settle(app, pilot)
         # Opening the follow-up list from the queue.
         for _ in range(3):
@@ -126,6 +139,21 @@ async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_round
             app.measuring_follow_up = False  # type: ignore[attr-defined]
             await pilot.press("ctrl+b")
             await settle(app, pilot)
+        # The phone system rings (an HTTP event on loopback): the caller's card on screen.
+        if ring and app.phone.listener is not None and app.phone.listener.control_file is not None:
+            number, name = ring.split("|", 1)
+            control = json.loads(app.phone.listener.control_file.read_text())
+            for attempt in range(3):
+                app.rang_for = name  # type: ignore[attr-defined]
+                app.rang_at = time.perf_counter()  # type: ignore[attr-defined]
+                await asyncio.to_thread(_post_ring, control, number, f"bench-{attempt}")
+                for _ in range(200):
+                    await pilot.pause(0.01)
+                    if getattr(app, "rang_at", None) is None:
+                        break
+                await settle(app, pilot)
+                await pilot.press("ctrl+g")
+                await settle(app, pilot)
         # Lookup as you type, one key at a time.
         await pilot.press("n")
         await settle(app, pilot)
@@ -166,12 +194,28 @@ async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_round
     }
 
 
+def _post_ring(control: dict, number: str, call_id: str) -> None:
+    """A newCall event to the console's ring port, as ``deskcli ring`` sends it."""
+    import urllib.request
+    from urllib.parse import urlencode
+
+    body = urlencode({"event": "newCall", "from": number, "direction": "in", "callId": call_id}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{control['port']}/cti", data=body, method="POST", headers={"X-Deskcli-Token": control["token"]},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        answer.read()
+
+
 def main() -> None:
-    """``python -m deskcli.bench.inapp DB OUT NOTE_WORDS STAGE_ROUNDS [PREFIXES …]``."""
+    """``python -m deskcli.bench.inapp DB OUT NOTE_WORDS STAGE_ROUNDS RING [PREFIXES …]``.
+
+    RING is ``NUMBER|NAME`` of a customer to ring in as (empty: no ring figure)."""
     db_path, out = Path(sys.argv[1]), Path(sys.argv[2])
     note_keys, stage_rounds = int(sys.argv[3]), int(sys.argv[4])
-    prefixes = sys.argv[5:] or ["smi", "jon", "pat"]
-    result = asyncio.run(run(db_path, prefixes, note_keys=note_keys, stage_rounds=stage_rounds))
+    ring = sys.argv[5] if len(sys.argv) > 5 else ""
+    prefixes = sys.argv[6:] or ["smi", "jon", "pat"]
+    result = asyncio.run(run(db_path, prefixes, note_keys=note_keys, stage_rounds=stage_rounds, ring=ring))
     out.write_text(json.dumps(result))
 
 

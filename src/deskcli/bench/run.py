@@ -17,6 +17,7 @@ from pathlib import Path
 from deskcli.bench import first_frame, queries
 from deskcli.bench.bare_app import MARK
 from deskcli.bench.report import Figure, limit_figure, ratio_figure
+from deskcli.core.errors import DeskError
 
 BENCH_ANALYST = "analyst01"
 """The generated analyst whose queue and promises the benchmark opens."""
@@ -117,9 +118,9 @@ def name_prefixes(db_path: Path, count: int, seed: int) -> list[str]:
 
 
 def end_interrupted_call(db_path: Path) -> None:
-    """If an earlier run was stopped mid-call, end that conversation (as the analyst would).
+    """End every conversation an earlier run (or a caller-id start) left live (as the analyst would).
 
-    Otherwise the console resumes it at start, and the start-up figures would measure
+    Otherwise the console resumes one at start, and the start-up figures would measure
     a call on screen instead of the queue: every run starts from the same place.
     """
     from deskcli.config.launch import LaunchOptions
@@ -130,11 +131,28 @@ def end_interrupted_call(db_path: Path) -> None:
     try:
         assert runtime.analyst is not None
         with runtime.store.write() as session:
-            live = calls.live_call_of(session, runtime.analyst.id)
-            if live is not None and live.id is not None:
-                calls.end_talk(session, live.id, runtime.actor())
+            for call_id in calls.live_call_ids(session, runtime.analyst.id, limit=1000):
+                calls.end_talk(session, call_id, runtime.actor())
     finally:
         runtime.close()
+
+
+def a_caller(db_path: Path, seed: int) -> tuple[str, str]:
+    """A customer with a number nobody else has, as the phone system would give it: (number, name)."""
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rng = random.Random(seed + 7)
+        total = connection.execute("SELECT max(id) FROM customer_phone").fetchone()[0] or 0
+        for _ in range(200):
+            row = connection.execute(
+                "SELECT p.raw, p.e164, c.name FROM customer_phone p JOIN customer c ON c.id = p.customer_id WHERE p.id = ?",
+                (rng.randint(1, total),),
+            ).fetchone()
+            if row and connection.execute("SELECT count(*) FROM customer_phone WHERE e164 = ?", (row[1],)).fetchone()[0] == 1:
+                return row[0], row[2]
+        raise RuntimeError("no customer with a number of their own")
+    finally:
+        connection.close()
 
 
 def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
@@ -156,6 +174,15 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
             desk.append(first_frame.time_to_text(first_frame.deskcli_argv(str(config.db_path)), b"Promises due today", env))
         figures.append(ratio_figure("first frame (median)", statistics.median(desk), statistics.median(bare), "s", 1.25,
                                     note=f"p95 {p95(desk):.3f} s vs {p95(bare):.3f} s"))
+        # A cold start by the phone system: --caller-id until the caller's name is on screen.
+        number, name = a_caller(config.db_path, config.seed)
+        cold = []
+        for _ in range(max(3, config.first_frame_runs // 3)):
+            cold.append(first_frame.time_to_text([*first_frame.deskcli_argv(str(config.db_path)), "--caller-id", number], name.encode(), env))
+            end_interrupted_call(config.db_path)
+        bare_median = statistics.median(bare)
+        figures.append(ratio_figure("cold --caller-id → caller's name on screen (median)", statistics.median(cold), bare_median, "s", 3,
+                                    note=f"floor: the bare first frame; p95 {p95(cold):.3f} s"))
         # One more start, left running until the queue is loaded, for the start-up memory.
         first_frame.PEAKS.clear()
         first_frame.time_to_text(first_frame.deskcli_argv(str(config.db_path)), b"Promises due today", env, settle=3.0)
@@ -164,10 +191,14 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         progress("in-app latencies")
         prefixes = name_prefixes(config.db_path, config.lookup_prefixes, config.seed)
         out = home / "inapp.json"
-        subprocess.run(
-            [sys.executable, "-m", "deskcli.bench.inapp", str(config.db_path), str(out), str(config.note_words), str(config.stage_rounds), *prefixes],
-            env=env, check=True, capture_output=True, timeout=900,
+        probe = subprocess.run(
+            [sys.executable, "-m", "deskcli.bench.inapp", str(config.db_path), str(out), str(config.note_words),
+             str(config.stage_rounds), f"{number}|{name}", *prefixes],
+            env=env, capture_output=True, text=True, timeout=900, check=False,
         )
+        if probe.returncode != 0:
+            raise DeskError(f"the in-app measurement failed (exit {probe.returncode}): {probe.stderr.strip()[-1500:]}")
+        end_interrupted_call(config.db_path)
         inapp = json.loads(out.read_text())
         samples = inapp["samples"]
 
@@ -199,6 +230,9 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
     for pair in pairs:
         figures.append(ratio_figure(pair.name + " (median)", pair.service.median, pair.raw.median, "ms", 2,
                                     note=f"p95 {pair.service.p95:.2f} ms vs {pair.raw.p95:.2f} ms"))
+    rings = samples.get("ring_to_caller_on_screen", [])
+    figures.append(limit_figure("phone rings → caller's card on screen (median)", statistics.median(rings) if rings else float("inf"), "ms", 100,
+                                "< 100 ms", note=f"an HTTP event on loopback to the running console; {len(rings)} rings"))
     follow = samples.get("follow_up_open_key_to_rows", [])
     figures.append(Figure(f"open the follow-up list ({config.pending_promises:,} promises; median)",
                           statistics.median(follow) if follow else 0.0, "ms", note="key → first page of rows on screen"))

@@ -136,6 +136,7 @@ def _register_subcommands() -> None:
     from deskcli.cli.bench import bench
     from deskcli.cli.demo import demo
     from deskcli.cli.due import due
+    from deskcli.cli.ring import ring
     from deskcli.cli.scenarios import scenarios
     from deskcli.cli.scorecards import scorecards
     from deskcli.cli.train import train
@@ -143,6 +144,7 @@ def _register_subcommands() -> None:
     cli.add_command(due)
     cli.add_command(bench)
     cli.add_command(demo)
+    cli.add_command(ring)
     cli.add_command(scenarios)
     cli.add_command(scorecards)
     cli.add_command(train)

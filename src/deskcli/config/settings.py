@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from pydantic_settings.exceptions import SettingsError as PydanticSettingsError
 
 from deskcli.config import paths
+from deskcli.config.cti import CtiSettings
 from deskcli.core.errors import SettingsError
 
 ENV_PREFIX = "DESKCLI_"
@@ -116,6 +117,8 @@ class Settings(BaseSettings):
     """Overrides the greeting template of the policy files."""
     smtp: SmtpSettings | None = None
     """Mail server for e-mail acknowledgements."""
+    cti: CtiSettings = Field(default_factory=CtiSettings)
+    """The phone system: where it posts its call events (``cti.listen``) and its token."""
     outbox_dir: Path | None = None
     """Where unsent e-mails are kept as .eml files. Default: ``outbox`` in the data dir."""
     policy_dir: Path | None = None
@@ -277,7 +280,7 @@ def known_env_names() -> set[str]:
     for field_name, info in Settings.model_fields.items():
         names.add(f"{ENV_PREFIX}{field_name}".upper())
         annotation = info.annotation
-        for model in (AnalystProfile, SmtpSettings):
+        for model in (AnalystProfile, SmtpSettings, CtiSettings):
             if annotation is not None and model in getattr(annotation, "__args__", (annotation,)):
                 for sub in model.model_fields:
                     names.add(f"{ENV_PREFIX}{field_name}{NESTED_DELIMITER}{sub}".upper())
@@ -314,7 +317,7 @@ def _where(loc: tuple[Any, ...], config_path: Path, config: dict[str, Any], flag
 
 def _owner_of(loc: tuple[Any, ...]) -> type[BaseModel]:
     """The settings model that holds the key at ``loc`` (``Settings``, ``SmtpSettings`` …)."""
-    nested = {"analyst": AnalystProfile, "smtp": SmtpSettings}
+    nested = {"analyst": AnalystProfile, "smtp": SmtpSettings, "cti": CtiSettings}
     if len(loc) > 1 and str(loc[0]) in nested:
         return nested[str(loc[0])]
     return Settings

@@ -55,6 +55,8 @@ class CallFlow:
         """When the analyst answered, or opened the call (the header's timer starts here)."""
         self.timer_label = "call"
         """``call`` while talking to the caller, ``open`` for a call opened from the queue."""
+        self.hung_up_at: datetime | None = None
+        """When the caller rang off before their call record existed (the timer stops there)."""
         self.caller_id: str | None = None
         """The number the phone system gave, if any."""
         self.article_id: int | None = None
@@ -162,6 +164,7 @@ class CallFlow:
         self.article_id = None
         self.suggestions_found = None
         self.caller_id = None
+        self.hung_up_at = None
         for screen in self.stage_screens():
             screen.renew_form_soon()
 
@@ -180,7 +183,32 @@ class CallFlow:
     def set_call(self, call_id: int) -> None:
         """The call record now exists (the caller was identified)."""
         self.call_id = call_id
-        self.refresh()
+        if self.hung_up_at is not None:
+            self._end_talk(call_id)  # they had already rung off: the record says so
+        else:
+            self.refresh()
+
+    def caller_hung_up(self) -> None:
+        """The phone system says the caller rang off: the timer stops and the talk time is
+        recorded; the analyst stays where they are (their typing is not cut short)."""
+        runtime = self.console.runtime
+        self.console.notify("The caller hung up.", title="Phone", timeout=6, key="caller-hung-up")
+        if self.call_id is None:
+            self.hung_up_at = runtime.clock.now() if runtime else None
+            from deskcli.screens.stage import StageScreen
+
+            if isinstance(self.app.screen, StageScreen):
+                self.app.screen.sync()
+            return
+        self._end_talk(self.call_id)
+
+    def _end_talk(self, call_id: int) -> None:
+        def job(runtime: Runtime) -> None:
+            from deskcli.services.actions import call
+
+            call.end_talk(runtime.store, runtime.actor(), call_id)
+
+        self.submit(job, lambda _result: self.refresh())
 
     def refresh(self, then: Callable[[], None] | None = None) -> None:
         """Reload the call view and update the visible screen."""

@@ -110,6 +110,7 @@ class Startup:
         runtime = app.runtime
         assert runtime is not None
         app.reminders.start(runtime)
+        app.phone.start(runtime)
         if runtime.settings.smtp is not None:
             app.retry_outbox(quiet=True)
         app.console_started()

@@ -355,13 +355,18 @@ class ResolveScreen(StageScreen):
             tabs.append(f" {label} ", style="bold reverse" if key == pane else "dim")
             tabs.append("  ")
         self.query_one("#panes", Static).update(tabs)
-        hidden_pane = self.query_one("#pane-resolve" if pane == "escalate" else "#pane-escalate")
+        if changed and self.is_current:
+            # After the refresh: the pane just shown is not focusable until its styles apply.
+            self.call_after_refresh(self._refocus_after_pane_change)
+
+    def _refocus_after_pane_change(self) -> None:
+        hidden_pane = self.query_one("#pane-resolve" if self.form.pane == "escalate" else "#pane-escalate")
         focused = self.focused
         lost = focused is None or not self._takes_input(focused) or hidden_pane in focused.ancestors
-        if changed and self.is_current and lost:
+        if lost and self.is_current:
             target = self.arrival_field()
-            if target is not None:
-                target.focus()
+            if target is not None and target.focusable:
+                self.focus_field(target)
 
     def action_save(self) -> None:
         """Record the resolution, or escalate, depending on the pane shown."""

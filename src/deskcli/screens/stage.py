@@ -76,6 +76,11 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
     BINDINGS: ClassVar[list[Binding]] = []
     """Each stage lists its own keys first, then :data:`CALL_KEYS` (the footer keeps that order)."""
 
+    AUTO_FOCUS = ""
+    """Textual's auto-focus would put the first focusable widget (a tick list) in focus
+    before the call is loaded, and :meth:`_focus_on_arrival` would then keep it as if
+    the analyst had chosen it: the stage decides where the words go, after loading."""
+
     def __init__(self) -> None:
         super().__init__()
         self.form: Any = self.new_form()
@@ -190,7 +195,16 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
             return  # the analyst was typing here: stay
         target = self.arrival_field()
         if target is not None and target.focusable:
-            target.focus()
+            self.focus_field(target)
+
+    def focus_field(self, target: Widget) -> None:
+        """Focus ``target`` and bring it into view once the layout has settled.
+
+        Textual scrolls to a focused widget at once; on a form that was just filled or
+        whose pane was just shown, the layout is not final yet and the field could stay
+        off screen. Scrolling after the refresh puts it in view every time."""
+        target.focus(scroll_visible=False)
+        self.call_after_refresh(target.scroll_visible, animate=False)
 
     def typing_field(self) -> Input | TextArea | None:
         """Where words typed while nothing takes input go: the first visible text field."""
@@ -241,7 +255,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         header.set_promises_due(self.desk.promises_due)
         flow = self.flow
         if view is None:
-            header.show(HeaderData(started_at=flow.answered_at), self.STAGE)
+            header.show(HeaderData(started_at=flow.answered_at, talk_ended_at=flow.hung_up_at), self.STAGE)
             return
         from deskcli.services.lifecycle import holds, script
 

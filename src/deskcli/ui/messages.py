@@ -8,6 +8,7 @@ from typing import Any
 from textual.message import Message
 
 from deskcli.ui.autosave import SaveState
+from deskcli.ui.phone_events import PhoneEvent
 
 
 class RuntimeReady(Message):
@@ -45,3 +46,11 @@ class PromisesDueChanged(Message):
 
 class NoticesChanged(Message):
     """The current messages changed (the notice line redraws)."""
+
+
+class PhoneRang(Message):
+    """The phone system (or ``deskcli ring``) sent an event: a call, its answer or its end."""
+
+    def __init__(self, event: PhoneEvent) -> None:
+        super().__init__()
+        self.event = event
