@@ -26,6 +26,7 @@ from deskcli.models.enums import (
 from deskcli.models.escalation import Escalation, EscalationBase
 from deskcli.models.event import CallEvent
 from deskcli.models.knowledge import KnowledgeArticle, KnowledgeArticleBase
+from deskcli.models.review import EscalationReview
 from deskcli.models.scorecard import Scorecard
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "CustomerPhone",
     "Escalation",
     "EscalationBase",
+    "EscalationReview",
     "EscalationType",
     "EventKind",
     "KnowledgeArticle",

@@ -89,6 +89,9 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None = None, target: str | No
             # Batch migrations rebuild tables, so foreign keys must be off while they
             # run; the pragma only works outside a transaction, hence the raw connection.
             raw.execute("PRAGMA foreign_keys=OFF")
+            # The call search triggers (0006) read other tables; without the legacy
+            # rename, rebuilding one of those tables fails ("error in trigger").
+            raw.execute("PRAGMA legacy_alter_table=ON")
         config.attributes["connection"] = connection
         try:
             command.upgrade(config, target)
@@ -96,6 +99,7 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None = None, target: str | No
             if connection.in_transaction():
                 connection.commit()
             if raw is not None:
+                raw.execute("PRAGMA legacy_alter_table=OFF")
                 raw.execute("PRAGMA foreign_keys=ON")
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
