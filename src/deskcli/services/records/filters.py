@@ -6,6 +6,7 @@ so nobody stares at an empty list wondering whether the filter was understood.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -154,3 +155,26 @@ def check_filters(
         values["promise"] = _choice("promise", typed.promise, PROMISE_VALUES)
         said.append(f"a promise {values['promise']}")
     return HistoryFilters(**values, described=tuple(said))  # type: ignore[arg-type]
+
+
+FILTER_NAMES = tuple(FilterText.__dataclass_fields__)
+"""The filters, as written in a filter line (``period:month analyst:ajones``)."""
+
+_TOKEN = re.compile(r'(\S+?):("([^"]*)"|\S*)|(\S+)')
+
+
+def parse_filter_line(line: str) -> FilterText:
+    """Filters written as ``name:value`` (a value with spaces in double quotes): ``period:month customer:"Ann Lee"``."""
+    values: dict[str, str] = {}
+    for match in _TOKEN.finditer(line.strip()):
+        name, raw, quoted, loose = match.group(1), match.group(2), match.group(3), match.group(4)
+        if loose is not None:
+            raise RuleViolation(f"filters: {loose!r} is not name:value; for example period:month or escalated:yes.")
+        name = name.lower()
+        if name not in FILTER_NAMES:
+            raise RuleViolation(f"filters: {name!r} is not a filter; expected one of {', '.join(FILTER_NAMES)}.")
+        value = quoted if quoted is not None else raw
+        if not value.strip():
+            raise RuleViolation(f"filters: {name} has no value (write {name}:VALUE).")
+        values[name] = value
+    return FilterText(**values)

@@ -24,8 +24,8 @@ from deskcli.core.errors import RuleViolation
 from deskcli.models import Analyst, Call, CallEvent, Customer, Escalation, EventKind
 from deskcli.services.actor import Actor
 from deskcli.services.records import fts_calls_sqlite
-from deskcli.services.records.filters import HistoryFilters
-from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.records.filters import FilterText, HistoryFilters, check_filters
+from deskcli.services.rules.policy import Policies, SlaPolicy
 from deskcli.services.timekeeping import sla
 from deskcli.services.timekeeping.business_time import BusinessCalendar
 
@@ -320,3 +320,36 @@ def search_history(
     check = SlaCheck(policy, calendar, zone, by.now())
     with store.read() as session:
         return search(session, request, sla_check=check)
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """A history search as typed: words, the filters as written, and the page."""
+
+    text: str = ""
+    filters: FilterText = FilterText()
+    before_id: int | None = None
+    limit: int = PAGE
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    """The checked filters (to say what the list shows) and the page."""
+
+    filters: HistoryFilters
+    page: HistoryPage
+
+
+def find_calls(
+    store: Store, by: Actor, query: HistoryQuery, *, policies: Policies, calendar: BusinessCalendar, zone: ZoneInfo,
+    region: str,
+) -> HistoryResult:
+    """The use case behind the history screen: check the typed filters and search, in one read transaction."""
+    now = by.now()
+    with store.read() as session:
+        filters = check_filters(session, query.filters, policies=policies, now=now, zone=zone, region=region)
+        page = search(
+            session, HistoryRequest(query.text, filters, query.before_id, query.limit),
+            sla_check=SlaCheck(policies.sla, calendar, zone, now),
+        )
+    return HistoryResult(filters, page)

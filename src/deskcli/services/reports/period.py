@@ -73,6 +73,20 @@ class Period:
             return f"{self.first.year}"
         return f"{self.first.day} {self.first:%b %Y} - {self.last.day} {self.last:%b %Y}"
 
+    @property
+    def short(self) -> str:
+        """A column heading: ``10 Mar``, ``2026-W11``, ``Mar 2026``, ``2026`` or ``1 Mar-31 Mar``."""
+        if self.kind == "day":
+            return f"{self.first.day} {self.first:%b}"
+        if self.kind == "week":
+            year, week, _ = self.first.isocalendar()
+            return f"{year}-W{week:02d}"
+        if self.kind == "month":
+            return f"{self.first:%b %Y}"
+        if self.kind == "year":
+            return f"{self.first.year}"
+        return f"{self.first.day} {self.first:%b}-{self.last.day} {self.last:%b}"
+
     def previous(self) -> Period:
         """The period just before, of the same length (the same kind of calendar unit)."""
         if self.kind == "month":
