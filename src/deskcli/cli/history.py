@@ -9,7 +9,7 @@ from deskcli.config.launch import LaunchOptions
 
 
 @click.command()
-@click.argument("query", required=False, default="")
+@click.argument("words", nargs=-1)
 @click.option("--period", default="", metavar="PERIOD", help="When the calls were opened: today, week, month, 2026-03, 30d, 2026-03-01..2026-03-31 …")
 @click.option("--analyst", default="", metavar="HANDLE", help="Calls taken by this analyst (handle or full name).")
 @click.option("--customer", default="", metavar="NAME", help="Calls of this customer (words of the name, or #id).")
@@ -24,9 +24,10 @@ from deskcli.config.launch import LaunchOptions
               help="The next page: only calls older than this id (the last line says which).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.pass_obj
-def history(options: LaunchOptions, query: str, period: str, analyst: str, customer: str, category: str, status: str,
+def history(options: LaunchOptions, words: tuple[str, ...], period: str, analyst: str, customer: str, category: str, status: str,
             priority: str, escalated: str, sla: str, promise: str, limit: int, before_id: int | None, as_json: bool) -> None:
-    """Search past calls: words of the summary, notes, resolution, hand-off and customer (all must match)."""
+    """Search past calls: WORDS of the summary, notes, resolution, hand-off and customer (all must match)."""
+    query = " ".join(words)
     from sqlalchemy.exc import DBAPIError
 
     from deskcli.cli.common import fail

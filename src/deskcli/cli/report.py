@@ -37,7 +37,7 @@ def report(options: LaunchOptions, period: str, by: str | None, metrics: tuple[s
         runtime = open_runtime(options)
     except DeskError as error:
         fail(error)
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     shown = stderr.isatty()
 
     def progress(fraction: float, what: str) -> None:

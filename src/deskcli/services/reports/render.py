@@ -126,9 +126,17 @@ def as_table(report: Report) -> str:
     return "\n".join(head + body).rstrip() + "\n"
 
 
+def _number(value: float | None) -> float | int | None:
+    """Whole numbers without a decimal point (a count of calls is 12, not 12.0)."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
+
+
 def _figure_rows(metric: MetricReport, period: str, figures: tuple[Figure, ...] | list[Figure], group: str = "") -> list[list]:
     return [
-        [metric.key, figure.key, figure.label, period, group, figure.value, figure.numerator, figure.denominator, figure.unit]
+        [metric.key, figure.key, figure.label, period, group, _number(figure.value), _number(figure.numerator),
+         _number(figure.denominator), figure.unit]
         for figure in figures
     ]
 
@@ -151,8 +159,8 @@ def as_csv(report: Report) -> str:
 
 def _figure_json(figure: Figure) -> dict:
     return {
-        "key": figure.key, "label": figure.label, "value": figure.value, "unit": figure.unit,
-        "numerator": figure.numerator, "denominator": figure.denominator,
+        "key": figure.key, "label": figure.label, "value": _number(figure.value), "unit": figure.unit,
+        "numerator": _number(figure.numerator), "denominator": _number(figure.denominator),
     }
 
 
