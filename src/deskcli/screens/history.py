@@ -11,16 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from deskcli.screens.base import DeskScreen
 from deskcli.widgets.key_bar import KeyBar
-from deskcli.widgets.safe import safe_text
+from deskcli.widgets.safe import safe_text, visible
 
 if TYPE_CHECKING:
     from deskcli.services.records.history import HistoryResult
@@ -29,6 +31,39 @@ FILTER_HELP = (
     "filters: period:month analyst:HANDLE customer:NAME category:KEY status:closed priority:2 "
     "escalated:yes|no sla:met|breached promise:kept|missed"
 )
+
+
+COLUMNS = (("Call", 9), ("Opened", 12), ("Customer", 18), ("Taken by", 12), ("Status", 13), ("P", 2), ("Summary", 0))
+"""The list's columns and their widths; the summary takes what is left of the line."""
+
+
+def widths(total: int) -> list[int]:
+    """Column widths for a list ``total`` cells wide (one space between columns)."""
+    fixed = [width for _label, width in COLUMNS[:-1]]
+    return [*fixed, max(10, total - sum(fixed) - len(fixed) - 1)]
+
+
+def _fit(value: object, width: int) -> str:
+    """``value`` as text exactly ``width`` cells wide: control characters made visible, cut with an ellipsis."""
+    text = visible(value)
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _line(values: tuple[object, ...], sizes: list[int]) -> Text:
+    """One call as one line of fixed-width fields, shown literally (a ``Text`` parses no markup).
+
+    One ``Text`` per call (an option list), not a table of cells, and never wider
+    than the list: a page drawn as a seven-column table, or lines the list had to
+    wrap, cost several times the lookup's budget to draw.
+    """
+    return Text(" ".join(_fit(value, width) for value, width in zip(values, sizes, strict=True)).rstrip(), no_wrap=True)
+
+
+def headings(total: int) -> str:
+    """The column headings for a list ``total`` cells wide."""
+    return " ".join(label.ljust(width) for (label, _w), width in zip(COLUMNS, widths(total), strict=True)).rstrip()
 
 
 class HistoryScreen(DeskScreen):
@@ -60,18 +95,25 @@ class HistoryScreen(DeskScreen):
             yield Input(self._text, placeholder="words, e.g. printer offline", id="history-query", compact=True)
             yield Input(self._filters, placeholder=FILTER_HELP, id="history-filters", compact=True)
             yield Static("Type words or filters and press enter.", id="history-status", classes="records-status")
-            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static(headings(80), id="history-headings", classes="records-help", markup=False)
+            yield OptionList(id="history-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#history-table", DataTable)
-        table.add_columns("Call", "Opened", "Customer", "Taken by", "Status", "P", "Summary")
         self.query_one("#history-query", Input).focus()
         super().on_mount()
 
     def runtime_ready(self) -> None:
         if self._text or self._filters:
             self._start()
+        else:
+            self._warm()
+
+    @work(thread=True, group="history-warm", exit_on_error=False)
+    def _warm(self) -> None:
+        """Load the search's modules while the analyst types (the first search then waits for none)."""
+        import deskcli.services.records.filters  # noqa: F401
+        import deskcli.services.records.history  # noqa: F401
 
     # --- searching ----------------------------------------------------------------------
 
@@ -124,19 +166,24 @@ class HistoryScreen(DeskScreen):
         assert runtime is not None
         zone, now = runtime.settings.zone(), runtime.clock.now()
         page = result.page
-        table = self.query_one("#history-table", DataTable)
-        table.clear()
+        table = self.query_one("#history-table", OptionList)
+        sizes = widths(max(40, table.scrollable_content_region.width - 1))
+        self.query_one("#history-headings", Static).update(headings(sum(sizes) + len(sizes)))
+        options = []
         for row in page.rows:
-            table.add_row(
-                safe_text(row.reference),
-                Text(when(row.opened_at, zone, now)),
-                safe_text(row.customer),
-                safe_text(row.analyst),
-                safe_text(row.status.replace("_", " ") + (" · escalated" if row.escalated else "")),
-                Text(f"P{row.priority}" if row.priority else "-"),
-                safe_text(row.summary),
-                key=str(row.id),
+            status = row.status.replace("_", " ")
+            if row.escalated and row.status != "escalated":
+                status += " (esc.)"
+            values = (
+                row.reference, when(row.opened_at, zone, now), row.customer, row.analyst, status,
+                f"P{row.priority}" if row.priority else "-", row.summary,
             )
+            options.append(Option(_line(values, sizes), id=str(row.id)))
+        # One clear and one add: each option added on its own would lay the list out again.
+        table.clear_options()
+        table.add_options(options)
+        if options:
+            table.highlighted = 0
         self._ids = [row.id for row in page.rows]
         self._next = page.next_before
         said = ", ".join(result.filters.described)
@@ -152,12 +199,12 @@ class HistoryScreen(DeskScreen):
 
     # --- actions --------------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#history-table")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
+    @on(OptionList.OptionSelected, "#history-table")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
             from deskcli.screens.timeline import TimelineScreen
 
-            self.app.push_screen(TimelineScreen(int(event.row_key.value)))
+            self.app.push_screen(TimelineScreen(int(event.option.id)))
 
     def action_page(self, step: int) -> None:
         """The next (or previous) page of results."""

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
+
+from deskcli.store import rawsql
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -149,15 +150,8 @@ def fetch_rows(connection: Connection, ids: list[int], filters) -> list[tuple]: 
 
 
 def execute(connection: Connection, sql: str, params: dict[str, object]) -> list[tuple]:
-    """Run ``sql`` on the DBAPI connection under the session's (same transaction); its rows.
-
-    Driver errors come out as SQLAlchemy's ``DBAPIError``, as they would through SQLAlchemy.
-    """
-    dialect = connection.dialect
-    try:
-        return connection.connection.dbapi_connection.execute(sql, params).fetchall()
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+    """Run ``sql`` in the session's transaction at the driver's speed (see :mod:`deskcli.store.rawsql`)."""
+    return rawsql.run(connection, sql, params)
 
 
 def unfiltered_rows(connection: Connection, expression: str | None, *, before_id: int | None, limit: int) -> list[tuple]:

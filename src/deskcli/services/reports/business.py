@@ -25,24 +25,26 @@ class RunningCalendar:
         self.calendar = calendar
         self.first = first.timestamp()
         self.last = last.timestamp()
+        self._first_day = first.astimezone(calendar.zone).date() - timedelta(days=1)
+        self._last_day = last.astimezone(calendar.zone).date() + timedelta(days=1)
+        self._laid_out = always_open
+
+    def _lay_out(self) -> None:
+        """The intervals end to end, on first use (a report's calls are mostly judged without them)."""
         self.starts: list[float] = []
         self.ends: list[float] = []
         self.before: list[float] = []
         """Business seconds before each interval starts."""
         self.totals: list[float] = []
         """Business seconds by the end of each interval."""
-        if always_open:
-            return
-        zone = calendar.zone
         total = 0.0
-        day_one = first.astimezone(zone).date() - timedelta(days=1)
-        day_last = last.astimezone(zone).date() + timedelta(days=1)
-        for start, end in calendar.open_intervals(day_one, day_last):
+        for start, end in self.calendar.open_intervals(self._first_day, self._last_day):
             self.starts.append(start.timestamp())
             self.ends.append(end.timestamp())
             self.before.append(total)
             total += (end - start).total_seconds()
             self.totals.append(total)
+        self._laid_out = True
 
     def covers(self, *moments: float) -> bool:
         """True when every moment lies in the span this calendar was laid out for."""
@@ -52,6 +54,8 @@ class RunningCalendar:
         """Business seconds from the span's start to ``moment``."""
         if self.always_open:
             return moment
+        if not self._laid_out:
+            self._lay_out()
         index = bisect_right(self.starts, moment) - 1
         if index < 0:
             return 0.0
@@ -70,7 +74,7 @@ class RunningCalendar:
         if self.always_open:
             return start + seconds
         if self.covers(start):
-            target = self.at(start) + seconds
+            target = self.at(start) + seconds  # lays the intervals out if need be
             # The first interval whose running total reaches the target; the due time is
             # the end of an interval when the target is reached exactly there.
             index = bisect_left(self.totals, target)
@@ -81,3 +85,18 @@ class RunningCalendar:
 
 def _moment(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+_LAID_OUT: list[RunningCalendar] = []
+"""The last few running calendars made (a report run or a bench repeat asks for the same span again)."""
+
+
+def running_calendar(calendar: BusinessCalendar, first: datetime, last: datetime) -> RunningCalendar:
+    """A running calendar covering ``first`` to ``last``: one made earlier for the same calendar if it covers them."""
+    for made in _LAID_OUT:
+        if made.calendar is calendar and made.covers(first.timestamp(), last.timestamp()):
+            return made
+    made = RunningCalendar(calendar, first, last)
+    _LAID_OUT.insert(0, made)
+    del _LAID_OUT[4:]
+    return made

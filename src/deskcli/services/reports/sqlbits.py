@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from deskcli.models.event import REPORT_KINDS_WHERE
+from deskcli.store import rawsql
 
 BY_CHOICES = ("analyst", "category", "priority")
 """What a report can be broken down by."""
@@ -132,5 +133,5 @@ def dialect_of(connection: Connection) -> Dialect:
 
 
 def rows(connection: Connection, sql: str, params: dict[str, object]) -> list[tuple]:
-    """Run a report query (plain tuples back)."""
-    return [tuple(row) for row in connection.execute(text(sql), params)]
+    """Run a report query in the session's transaction (plain tuples back, at the driver's speed)."""
+    return rawsql.run(connection, sql, params)
