@@ -10,7 +10,7 @@ are worked out from the sums, never averaged from averages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from deskcli.services.reports.sqlbits import Window
+from deskcli.services.reports.sqlbits import Dialect, Window, dialect_of, rows
 from deskcli.services.rules.policy import Policies
 from deskcli.services.timekeeping.business_time import BusinessCalendar
 
@@ -112,3 +112,16 @@ class Metric(Protocol):
     def figures(self, sums: dict[str, float]) -> list[Figure]:
         """The figures from the sums of a period (the first is the headline)."""
         ...
+
+
+def counted(
+    session: Session, window: Window, by: str | None, make_sql: Callable[[Window, str | None, Dialect], str],
+    columns: tuple[str, ...],
+) -> Counts:
+    """Run a metric's query (rows of segment, group, then one sum per name in ``columns``) into counts."""
+    connection = session.connection()
+    dialect = dialect_of(connection)
+    found = Counts()
+    for row in rows(connection, make_sql(window, by, dialect), window.params(dialect)):
+        found.add(row[0], row[1], **dict(zip(columns, row[2:], strict=True)))
+    return found

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from deskcli.services.reports.common import Counts, Figure, ReportContext, count, share
-from deskcli.services.reports.sqlbits import DIMENSIONS, REPORT_WHERE, Dialect, Window, dialect_of, rows
+from deskcli.services.reports.common import Counts, Figure, ReportContext, count, counted, share
+from deskcli.services.reports.sqlbits import REPORT_WHERE, Dialect, Window, cohort
 
 key = "escalation"
 title = "Escalations"
@@ -22,10 +22,7 @@ def sql(window: Window, by: str | None, dialect: Dialect) -> str:
     kind = dialect.json("ev.payload", "type")
     again = dialect.json_true("ev.payload", "re_escalation")
     return f"""
-WITH cohort AS (
-  SELECT call.id AS id, call.opened_at AS opened_at, {DIMENSIONS[by]} AS grp
-  FROM call WHERE call.opened_at >= :lo AND call.opened_at < :hi
-), esc AS (
+WITH {cohort(by)}, esc AS (
   SELECT ev.call_id AS call_id,
     sum(CASE WHEN ev.kind = 'escalated' THEN 1 ELSE 0 END) AS escalations,
     max(CASE WHEN ev.kind = 'escalated' AND {kind} = 'functional' THEN 1 ELSE 0 END) AS functional,
@@ -50,12 +47,7 @@ _COLUMNS = ("handled", "escalated", "functional", "hierarchical", "rerouted", "r
 
 def collect(session: Session, window: Window, by: str | None, context: ReportContext) -> Counts:
     """Counts per segment and group."""
-    connection = session.connection()
-    dialect = dialect_of(connection)
-    found = Counts()
-    for row in rows(connection, sql(window, by, dialect), window.params(dialect)):
-        found.add(row[0], row[1], **dict(zip(_COLUMNS, row[2:], strict=True)))
-    return found
+    return counted(session, window, by, sql, _COLUMNS)
 
 
 def figures(sums: dict[str, float]) -> list[Figure]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from deskcli.services.reports.common import Counts, Figure, ReportContext, count, share
-from deskcli.services.reports.sqlbits import DIMENSIONS, REPORT_WHERE, Dialect, Window, dialect_of, rows
+from deskcli.services.reports.common import Counts, Figure, ReportContext, count, counted, share
+from deskcli.services.reports.sqlbits import DIMENSIONS, REPORT_WHERE, Dialect, Window
 
 key = "fcr"
 title = "First-contact resolution"
@@ -72,12 +72,7 @@ _COLUMNS = ("settled", "first_contact", "provisional", "provisional_first_contac
 
 def collect(session: Session, window: Window, by: str | None, context: ReportContext) -> Counts:
     """Counts per segment and group."""
-    connection = session.connection()
-    dialect = dialect_of(connection)
-    found = Counts()
-    for row in rows(connection, sql(window, by, dialect), window.params(dialect)):
-        found.add(row[0], row[1], **dict(zip(_COLUMNS, row[2:], strict=True)))
-    return found
+    return counted(session, window, by, sql, _COLUMNS)
 
 
 def figures(sums: dict[str, float]) -> list[Figure]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from deskcli.services.reports.common import Counts, Figure, ReportContext, count, mean
-from deskcli.services.reports.sqlbits import DIMENSIONS, REPORT_WHERE, Dialect, Window, dialect_of, rows
+from deskcli.services.reports.common import Counts, Figure, ReportContext, count, counted, mean
+from deskcli.services.reports.sqlbits import REPORT_WHERE, Dialect, Window, cohort
 
 key = "handling"
 title = "Holds and handle time"
@@ -28,10 +28,7 @@ def sql(window: Window, by: str | None, dialect: Dialect) -> str:
         f"AND e2.kind IN ('talk_ended', 'closed')) - {dialect.epoch('ev.at')}"
     )
     return f"""
-WITH cohort AS (
-  SELECT call.id AS id, call.opened_at AS opened_at, {DIMENSIONS[by]} AS grp
-  FROM call WHERE call.opened_at >= :lo AND call.opened_at < :hi
-), holds AS (
+WITH {cohort(by)}, holds AS (
   SELECT ev.call_id AS call_id, count(*) AS holds, sum({seconds}) AS hold_seconds,
     sum(CASE WHEN {long} THEN 1 ELSE 0 END) AS long_holds
   FROM call_event ev
@@ -62,12 +59,7 @@ _COLUMNS = ("calls", "holds", "hold_seconds", "long_holds", "talked", "talk_seco
 
 def collect(session: Session, window: Window, by: str | None, context: ReportContext) -> Counts:
     """Counts per segment and group."""
-    connection = session.connection()
-    dialect = dialect_of(connection)
-    found = Counts()
-    for row in rows(connection, sql(window, by, dialect), window.params(dialect)):
-        found.add(row[0], row[1], **dict(zip(_COLUMNS, row[2:], strict=True)))
-    return found
+    return counted(session, window, by, sql, _COLUMNS)
 
 
 def figures(sums: dict[str, float]) -> list[Figure]:

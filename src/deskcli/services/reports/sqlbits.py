@@ -30,6 +30,14 @@ DIMENSIONS = {
 """The group of a call: the analyst who took it, its category, its priority (the call's own attributes)."""
 
 
+def cohort(by: str | None) -> str:
+    """The calls handled in the window (opened in it), with their group: a ``WITH`` clause's first table."""
+    return (
+        f"cohort AS (SELECT call.id AS id, call.opened_at AS opened_at, {DIMENSIONS[by]} AS grp "
+        "FROM call WHERE call.opened_at >= :lo AND call.opened_at < :hi)"
+    )
+
+
 def join_call(by: str | None, events: str = "ev") -> str:
     """The join to the call row, needed only to group by one of its attributes."""
     return f"CROSS JOIN call ON call.id = {events}.call_id" if by is not None else ""
