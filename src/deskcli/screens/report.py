@@ -133,6 +133,7 @@ class ReportScreen(DeskScreen):
         body.mount_all([Static(self._glance(report), id="report-glance", classes="report-metric"),
                         *(self._metric(metric, report) for metric in report.metrics)])
         body.scroll_home(animate=False)
+        body.focus()  # the arrow keys and page keys now scroll the report; enter a field to change it
 
     @staticmethod
     def _glance(report: Report) -> Table:
