@@ -206,3 +206,35 @@ def test_empty_database_and_empty_search(store, clock, policies):
     assert page.rows == [] and page.describe() == "No calls match."
     assert _page(desk, "").rows == []
 
+
+
+def test_the_kept_index_equals_one_built_afresh(desk, three_calls, db_path):
+    """After notes, renames, escalations and reopens, the triggers' index matches a fresh one word for word."""
+    import sqlite3
+
+    from deskcli.services.records.fts_calls_sqlite import DOC_SQL
+
+    desk.notes(three_calls["password"], "Locked out after the weekend")
+    desk.notes(three_calls["password"], "Reset it with the caller")
+    with desk.store.write() as session:
+        customers.update_customer(session, three_calls["siobhan"], desk.by(), region="GB", organisation="Contoso")
+    desk.reopen(three_calls["printer"])
+    desk.escalate(three_calls["printer"], route="suppliers", handoff="Fuser unit faulty")
+    connection = sqlite3.connect(db_path)
+    try:
+        connection.execute("INSERT INTO call_fts(call_fts) VALUES('integrity-check')")
+        connection.execute(
+            "CREATE VIRTUAL TABLE temp.fresh USING fts5(summary, notes, resolution, handoff, customer, content='', "
+            "detail=none, tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        connection.execute(f"INSERT INTO temp.fresh(rowid, summary, notes, resolution, handoff, customer) {DOC_SQL}")
+        words = {word.lower() for (text,) in connection.execute(
+            "SELECT summary || ' ' || notes || ' ' || resolution FROM call UNION ALL SELECT handoff FROM escalation "
+            "UNION ALL SELECT name || ' ' || organisation FROM customer") for word in history.fts_calls_sqlite.words(text)}
+        words |= {"weekend", "northwind", "traders", "siobhan"}  # words that were indexed once and should be gone
+        for word in sorted(words):
+            kept = [row[0] for row in connection.execute("SELECT rowid FROM call_fts WHERE call_fts MATCH ?", (f'"{word}"',))]
+            fresh = [row[0] for row in connection.execute("SELECT rowid FROM fresh WHERE fresh MATCH ?", (f'"{word}"',))]
+            assert kept == fresh, word
+    finally:
+        connection.close()
