@@ -94,3 +94,18 @@ def test_a_later_batch_rebuild_of_the_call_table_needs_the_legacy_rename(db_path
         assert "later_column" in [row[1] for row in connection.execute("PRAGMA table_info(call)")]
     finally:
         connection.close()
+
+
+def test_the_models_do_not_load_the_postgresql_dialect(tmp_path):
+    """The report index's PostgreSQL condition lives in the migration: naming it on the model made
+    SQLAlchemy import its PostgreSQL dialect into every console (~4 MB of its memory budget)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = "import json, sys; import deskcli.models; print(json.dumps(sorted(m for m in sys.modules if 'postgresql' in m)))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env=dict(os.environ), stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []

@@ -101,7 +101,10 @@ def _floors(module, window, dialect, pause_statuses: list[str], raw: sqlite3.Con
         calls_sql, clock_sql = module.sql(window, None, dialect, pause_statuses)
         open_sql = module.open_sql(dialect, None)
 
+        oldest = f"SELECT min({dialect.epoch('opened_at')}) FROM call"
+
         def run() -> None:
+            raw.execute(oldest).fetchall()
             found = raw.execute(calls_sql, params).fetchall()
             pausing = [row[0] for row in found if row[6]]
             if pausing:

@@ -10,7 +10,7 @@ Either way driver errors come out as SQLAlchemy's ``DBAPIError``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -24,5 +24,20 @@ def run(connection: Connection, sql: str, params: Mapping[str, object] | None = 
         return [tuple(row) for row in connection.execute(text(sql), params)]
     try:
         return connection.connection.dbapi_connection.execute(sql, params).fetchall()
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+
+
+def stream(connection: Connection, sql: str, params: Mapping[str, object] | None = None, *, size: int = 5000) -> Iterator[tuple]:
+    """The rows of ``sql`` a batch at a time (a report over a month of calls never holds them all)."""
+    params = dict(params or {})
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        yield from (tuple(row) for row in connection.execute(text(sql), params))
+        return
+    try:
+        cursor = connection.connection.dbapi_connection.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield from batch
     except dialect.loaded_dbapi.Error as exc:
         raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from deskcli.core.enums import OPEN_STATUSES
 from deskcli.services.reports.business import RunningCalendar, running_calendar
 from deskcli.services.reports.common import Counts, Figure, ReportContext, count, share
 from deskcli.services.reports.sqlbits import DIMENSIONS, REPORT_WHERE, Dialect, Window, dialect_of, rows
+from deskcli.store import rawsql
 from deskcli.services.rules.policy import SlaPolicy
 from deskcli.services.timekeeping.sla import pauses_from_events
 
@@ -29,6 +31,9 @@ definition = (
     "Open and overdue now: calls still open whose resolution time has run out, or still unacknowledged "
     "past their response time, at the moment of the report."
 )
+
+WAITING_BATCH = 500
+"""Calls whose clock paused, judged this many at a time (their clock events read together)."""
 
 NOW_SEGMENT = -1
 """The counts about the moment of the report (open and overdue now), outside the periods."""
@@ -158,29 +163,23 @@ def collect(session: Session, window: Window, by: str | None, context: ReportCon
     pause_statuses = list(policy.pause_statuses)
     calls_sql, clock_sql = sql(window, by, dialect, pause_statuses)
     params = window.params(dialect)
-    found_rows = rows(connection, calls_sql, params)
-    pausing = [row[0] for row in found_rows if row[6]]
-    clocks: dict[int, list[tuple[str, str | None, str | None, float]]] = {}
-    if pausing:
-        if dialect.name == "sqlite":
-            import json
-
-            clock_rows = rows(connection, clock_sql, {"ids": json.dumps(pausing)})
-        else:
-            clock_rows = rows(connection, _clock_sql_portable(dialect, len(pausing)), {f"id{n}": i for n, i in enumerate(pausing)})
-        for call_id, kind, moved_from, moved_to, at in clock_rows:
-            clocks.setdefault(call_id, []).append((kind, moved_from, moved_to, at))
     open_rows = _open_rows(connection, dialect, by)
-    openings = [row[2] for row in found_rows] + [row[2] for row in open_rows]
-    first = datetime.fromtimestamp(min(openings), UTC) if openings else window.start
+    # Laid out (lazily) from the oldest call on record: calls closed in the window may
+    # have been opened long before it.
+    oldest = rows(connection, f"SELECT min({dialect.epoch('opened_at')}) FROM call", {})[0][0]
+    first = datetime.fromtimestamp(oldest, UTC) if oldest is not None else window.start
     judge = Judge(policy, context, min(first, window.start), max(window.end, context.now) + timedelta(days=30))
     epochs = window.epochs()
     low, high = epochs[0], epochs[-1]
     now = context.now.timestamp()
-    # One tight loop over thousands of calls: local names, plain lists, counts added at the end.
+    # One tight loop over thousands of calls, streamed (a month of a big desk is never held
+    # at once): local names, plain lists, counts added at the end. The few calls whose clock
+    # paused wait until their clock events are read.
     tallies: dict[tuple[int, object], list[int]] = {}
     response, resolution_met = judge.response, judge.resolution_met
-    for call_id, priority, opened, group, ack, closes_text, _pausing in found_rows:
+    waiting: list[tuple] = []
+
+    def judge_call(call_id, priority, opened, group, ack, closes_text, pauses) -> None:  # noqa: ANN001
         closes = [float(value) for value in closes_text.split(",")] if closes_text else []
         if len(closes) > 1:
             closes.sort()
@@ -189,12 +188,35 @@ def collect(session: Session, window: Window, by: str | None, context: ReportCon
             key = (bisect_right(epochs, completed) - 1, group)
             tally = tallies.get(key) or tallies.setdefault(key, [0, 0, 0, 0])
             tally[0 if met else 1] += 1
-        pauses = _pauses(clocks[call_id], pause_statuses) if call_id in clocks else []
         for closed in closes:
             if low <= closed < high:
                 key = (bisect_right(epochs, closed) - 1, group)
                 tally = tallies.get(key) or tallies.setdefault(key, [0, 0, 0, 0])
                 tally[2 if resolution_met(priority, opened, closed, pauses) else 3] += 1
+
+    def judge_waiting() -> None:
+        """Read the clock events of the calls put aside, judge them, and let them go."""
+        ids = [row[0] for row in waiting]
+        if dialect.name == "sqlite":
+            clock_rows = rows(connection, clock_sql, {"ids": json.dumps(ids)})
+        else:
+            clock_rows = rows(connection, _clock_sql_portable(dialect, len(ids)), {f"id{n}": i for n, i in enumerate(ids)})
+        clocks: dict[int, list[tuple[str, str | None, str | None, float]]] = {}
+        for call_id, kind, moved_from, moved_to, at in clock_rows:
+            clocks.setdefault(call_id, []).append((kind, moved_from, moved_to, at))
+        for row in waiting:
+            judge_call(*row[:6], _pauses(clocks.get(row[0], []), pause_statuses))
+        waiting.clear()
+
+    for row in rawsql.stream(connection, calls_sql, params):
+        if not row[6]:
+            judge_call(*row[:6], [])
+            continue
+        waiting.append(row)
+        if len(waiting) >= WAITING_BATCH:
+            judge_waiting()
+    if waiting:
+        judge_waiting()
     found = Counts()
     for (segment, group), (r_met, r_breached, met, breached) in tallies.items():
         found.add(segment, group, response_met=r_met, response_breached=r_breached,
