@@ -66,6 +66,10 @@ def headings(total: int) -> str:
     return " ".join(label.ljust(width) for (label, _w), width in zip(COLUMNS, widths(total), strict=True)).rstrip()
 
 
+SCREEN_PAGE = 25
+"""Calls per page on screen: about a screenful (drawing 50 lines cost twice the lookup's budget)."""
+
+
 class HistoryScreen(DeskScreen):
     """Past calls, found by their words."""
 
@@ -144,7 +148,7 @@ class HistoryScreen(DeskScreen):
         assert runtime is not None
         try:
             result = find_calls(
-                runtime.store, runtime.actor(), HistoryQuery(text, parse_filter_line(filter_line), before_id),
+                runtime.store, runtime.actor(), HistoryQuery(text, parse_filter_line(filter_line), before_id, SCREEN_PAGE),
                 policies=runtime.policies, calendar=runtime.calendar(), zone=runtime.settings.zone(),
                 region=runtime.settings.phone_region,
             )
