@@ -338,3 +338,21 @@ def test_every_format_holds_every_figure(desk, policies):
 
     document = json.loads(json_text)
     assert [m["key"] for m in document["metrics"]] == [m.key for m in report.metrics]
+
+
+def test_an_unanswered_call_breaches_its_response_once_the_time_has_run_out(store, clock, policies):
+    """Response is judged for the calls opened in the period: one never acknowledged, past its 30
+    minutes (P2), is breached; one opened 10 minutes before the report is still running, not judged.
+    The first is also past its 8 business hours (6.5 on 28 April, 8.5 more on the 29th): overdue now."""
+    desk = Desk(store, clock, policies)
+    customer = desk.customer("Marek Nowak")
+    desk.at(utc(2026, 4, 28, 9))
+    desk.call(customer, summary="Mailbox full", priority=2, ack=False)
+    desk.at(utc(2026, 4, 30, 10))
+    desk.call(customer, summary="Mailbox full again", priority=2, ack=False)
+    context = ReportContext(policies, ZONE, policies.sla.calendar(ZONE), utc(2026, 4, 30, 10, 10))
+    with store.read() as session:
+        report = build_report(session, ReportRequest(period="2026-04"), context)
+    figures = _figures(report, "sla")
+    assert _value(figures["response"]) == (0, 1)
+    assert _value(figures["response_overdue_now"]) == 1 and _value(figures["overdue_now"]) == 1

@@ -12,7 +12,7 @@ from deskcli.models.columns import json
 
 
 REPORT_KINDS: tuple[str, ...] = (
-    "acknowledged", "article_used", "closed", "contact_logged", "escalated", "hold_ended",
+    "article_used", "closed", "contact_logged", "escalated", "hold_ended",
     "ownership_moved", "reopened", "resolved", "talk_ended", "talk_resumed", "transferred",
 )
 """The event kinds reports select by time (``ix_call_event_report``, migration 0006)."""

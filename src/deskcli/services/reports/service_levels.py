@@ -24,10 +24,11 @@ definition = (
     "Response and resolution apart, each achieved / (achieved + breached) among the targets completed in the "
     "period, judged exactly as the SLA clock does: business hours of the office (DST changes, public "
     "holidays and closed days accounted for; 24x7 for priorities on a 24x7 clock), less the time paused "
-    "(waiting on the customer, awaiting confirmation, closed before a reopen). A response target completes "
-    "at the first acknowledgement (or at the close, for a call closed unacknowledged) and is met when that "
-    "is no later than the response time; a resolution target completes at each close and is met when the "
-    "time used is less than the resolution time. The call's priority is its priority at the close. "
+    "(waiting on the customer, awaiting confirmation, closed before a reopen). Response: the calls opened in "
+    "the period, met when first acknowledged (or, unacknowledged, closed) no later than the response time, "
+    "breached when that came later or the time has run out unanswered (calls still within it are left out). "
+    "Resolution: each close in the period, met when the time used is less than the resolution time. The "
+    "call's priority is its priority at the close. "
     "Open and overdue now: calls still open whose resolution time has run out, or still unacknowledged "
     "past their response time, at the moment of the report."
 )
@@ -58,17 +59,21 @@ def sql(window: Window, by: str | None, dialect: Dialect, pause_statuses: list[s
         f"ev.kind IN ('sla_paused', 'sla_resumed') OR (ev.kind = 'status_changed' AND "
         f"({moved_from} IN ({paused}) OR {moved_to} IN ({paused}) OR {moved_from} = 'closed'))"
     )
+    # The calls closed in the window (their resolution) and the calls opened in it (their response).
     calls = f"""
 WITH cand AS (
-  SELECT DISTINCT call_id FROM call_event
-  WHERE {REPORT_WHERE} AND kind IN ('acknowledged', 'closed') AND at >= :lo AND at < :hi
+  SELECT call_id FROM call_event
+  WHERE {REPORT_WHERE} AND kind = 'closed' AND at >= :lo AND at < :hi
+  UNION
+  SELECT id FROM call WHERE opened_at >= :lo AND opened_at < :hi
 )
 SELECT call.id, call.priority, {dialect.epoch('call.opened_at')}, {DIMENSIONS[by]},
   min(CASE WHEN ev.kind = 'acknowledged' THEN {dialect.epoch('ev.at')} END),
   group_concat(CASE WHEN ev.kind = 'closed' THEN {dialect.epoch('ev.at')} END),
   sum(CASE WHEN {pausing} THEN 1 ELSE 0 END)
-FROM cand CROSS JOIN call ON call.id = cand.call_id CROSS JOIN call_event ev ON ev.call_id = cand.call_id
-WHERE ev.kind IN ('acknowledged', 'closed', 'status_changed', 'sla_paused', 'sla_resumed')
+FROM cand CROSS JOIN call ON call.id = cand.call_id
+  LEFT JOIN call_event ev ON ev.call_id = cand.call_id
+    AND ev.kind IN ('acknowledged', 'closed', 'status_changed', 'sla_paused', 'sla_resumed')
 GROUP BY call.id
 """
     clock = f"""
@@ -183,11 +188,12 @@ def collect(session: Session, window: Window, by: str | None, context: ReportCon
         closes = [float(value) for value in closes_text.split(",")] if closes_text else []
         if len(closes) > 1:
             closes.sort()
-        completed, met = response(priority, opened, ack, closes[0] if closes else None, now)
-        if completed is not None and low <= completed < high:
-            key = (bisect_right(epochs, completed) - 1, group)
-            tally = tallies.get(key) or tallies.setdefault(key, [0, 0, 0, 0])
-            tally[0 if met else 1] += 1
+        if low <= opened < high:
+            completed, met = response(priority, opened, ack, closes[0] if closes else None, now)
+            if completed is not None or not met:  # a call still within its response time is not judged yet
+                key = (bisect_right(epochs, opened) - 1, group)
+                tally = tallies.get(key) or tallies.setdefault(key, [0, 0, 0, 0])
+                tally[0 if met else 1] += 1
         for closed in closes:
             if low <= closed < high:
                 key = (bisect_right(epochs, closed) - 1, group)

@@ -12,7 +12,7 @@
   and must recreate the triggers on the table it rebuilt.
 * ``ix_call_event_report``: the events reports select by time, by kind and time,
   with the call id (a covering index, so the planner never prefers a table scan).
-  Partial, on the kinds the reports read: about 40% of the events, not all of them.
+  Partial, on the kinds the reports read: under a third of the events, not all of them.
 * ``ix_commitment_due``: promises by due time (the promise-kept rate).
 * ``escalation_review``: a reviewer's marks on an escalated call, append-only like the
   timeline (an ORM guard and, on SQLite, triggers refuse updates and deletes).
@@ -32,7 +32,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 REPORT_KINDS = (
-    "acknowledged", "article_used", "closed", "contact_logged", "escalated", "hold_ended",
+    "article_used", "closed", "contact_logged", "escalated", "hold_ended",
     "ownership_moved", "reopened", "resolved", "talk_ended", "talk_resumed", "transferred",
 )
 """Kept equal to ``deskcli.services.reports.sqlbits.REPORT_KINDS`` (a query must repeat
