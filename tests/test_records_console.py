@@ -89,8 +89,8 @@ async def test_history_search_by_keys_then_the_timeline(db_path, clock, policies
         await settle(app, pilot)
         assert [row.split()[0] for row in _history(app)] == ["HD-000001"]
         assert "Filters: status closed" in str(app.screen.query_one("#history-status", Static).render())
-        # Enter on the call opens it read only with its timeline.
-        await pilot.press("enter")
+        # Down into the list; enter on the call opens it read only with its timeline.
+        await pilot.press("down", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TimelineScreen) and app.screen.call_id == made["printer"]
         whats = [row[2] for row in _rows(app, "#timeline-table")]
