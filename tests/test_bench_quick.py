@@ -22,6 +22,10 @@ EXPECTED = {
     "report: escalation routing review (median)",
     "peak RSS of the app",
     "database size per million calls",
+    "history key → rows on screen (p95)",
+    "history search query (median)",
+    "report: first-contact resolution (median)",
+    "report: service levels (sla) (median)",
 }
 
 

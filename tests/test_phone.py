@@ -48,7 +48,7 @@ def post(port: int, fields: dict[str, str], *, token: str | None = None, raw: by
         return error.code, json.loads(error.read())["message"]
 
 
-async def until(condition, seconds: float = 5.0) -> bool:  # noqa: ANN001
+async def until(condition, seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -66,10 +66,10 @@ def phone_port(monkeypatch: pytest.MonkeyPatch) -> int:
     return port
 
 
-def calls_in(db_path, clock) -> list[Call]:  # noqa: ANN001
+def calls_in(db_path, clock) -> list[Call]:
     from sqlmodel import select
 
-    def read(runtime):  # noqa: ANN001, ANN202
+    def read(runtime):
         with runtime.store.read() as session:
             return list(session.exec(select(Call)))
 

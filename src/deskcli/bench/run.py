@@ -39,6 +39,10 @@ class BenchConfig:
     stage_rounds: int = 6
     query_repeat: int = 30
     lookup_prefixes: int = 12
+    history_searches: int = 20
+    """Searches typed on the history screen (p95 of 20 is the second slowest, as the lookup's is over its keys)."""
+    report_repeat: int = 3
+    """Runs of each report query and its floor (each takes up to seconds at a million calls)."""
 
 
 def quick(db_path: Path) -> BenchConfig:
@@ -46,6 +50,7 @@ def quick(db_path: Path) -> BenchConfig:
     return BenchConfig(
         customers=2_000, calls=20_000, db_path=db_path, pending_promises=500,
         first_frame_runs=3, note_words=8, stage_rounds=2, query_repeat=5, lookup_prefixes=3,
+        history_searches=3, report_repeat=2,
     )
 
 
@@ -202,6 +207,18 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         inapp = json.loads(out.read_text())
         samples = inapp["samples"]
 
+        progress("records screens")
+        from deskcli.bench import records
+
+        searches = records.history_words(config.db_path, config.history_searches, config.seed)
+        month, _report_now = records.report_month(config.db_path)
+        records_out = home / "records.json"
+        subprocess.run(
+            [sys.executable, "-m", "deskcli.bench.records_inapp", str(config.db_path), str(records_out), month, *searches],
+            env=env, check=True, capture_output=True, timeout=1800,
+        )
+        records_inapp = json.loads(records_out.read_text())
+
         progress("queries against raw SQL")
         from deskcli.config.launch import LaunchOptions
         from deskcli.runtime import open_runtime
@@ -210,6 +227,9 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         try:
             lookup = queries.lookup_pair(runtime, config.db_path, prefixes, config.query_repeat)
             pairs = queries.queue_pairs(runtime, config.db_path, config.query_repeat)
+            progress("history and report queries against raw SQL")
+            history = records.history_pair(runtime, config.db_path, searches, config.query_repeat)
+            _month, report_pairs = records.report_pairs(runtime, config.db_path, config.report_repeat)
         finally:
             runtime.close()
 
@@ -233,6 +253,18 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
     rings = samples.get("ring_to_caller_on_screen", [])
     figures.append(limit_figure("phone rings → caller's card on screen (median)", statistics.median(rings) if rings else float("inf"), "ms", 100,
                                 "< 100 ms", note=f"an HTTP event on loopback to the running console; {len(rings)} rings"))
+    history_keys = records_inapp["samples"].get("history_key_to_rows", [])
+    figures.append(limit_figure("history key → rows on screen (p95)", p95(history_keys), "ms", 50, "p95 < 50 ms",
+                                note=f"enter → a page of 50 calls; {len(history_keys)} searches: {', '.join(searches)}"))
+    figures.append(ratio_figure("history search query (median)", history.service.median, history.raw.median, "ms", 3,
+                                note=f"p95 {history.service.p95:.2f} ms vs {history.raw.p95:.2f} ms; the floor is one raw FTS5 statement"))
+    for pair in report_pairs:
+        figures.append(ratio_figure(pair.name + " (median)", pair.service.median, pair.raw.median, "ms", 2,
+                                    note=f"{month} report window; p95 {pair.service.p95:.1f} ms vs {pair.raw.p95:.1f} ms"))
+    opened = records_inapp["samples"].get("report_screen_open", [])
+    figures.append(Figure(f"open the report screen ({month}; median)", statistics.median(opened) if opened else 0.0, "ms",
+                          note=f"key → every metric drawn, {len(opened)} openings; peak RSS of that process "
+                               f"{records_inapp['peak_rss_mb']:.1f} MB"))
     follow = samples.get("follow_up_open_key_to_rows", [])
     figures.append(Figure(f"open the follow-up list ({config.pending_promises:,} promises; median)",
                           statistics.median(follow) if follow else 0.0, "ms", note="key → first page of rows on screen"))

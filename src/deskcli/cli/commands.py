@@ -136,12 +136,16 @@ def _register_subcommands() -> None:
     from deskcli.cli.bench import bench
     from deskcli.cli.demo import demo
     from deskcli.cli.due import due
+    from deskcli.cli.history import history
+    from deskcli.cli.report import report
     from deskcli.cli.ring import ring
     from deskcli.cli.scenarios import scenarios
     from deskcli.cli.scorecards import scorecards
     from deskcli.cli.train import train
 
     cli.add_command(due)
+    cli.add_command(history)
+    cli.add_command(report)
     cli.add_command(bench)
     cli.add_command(demo)
     cli.add_command(ring)

@@ -106,6 +106,8 @@ class CommitmentKind(StrEnum):
     """The relationship follow-up call after close."""
     PROMISE = "promise"
     """Anything else the analyst promised ("I'll ring you back at 3.05")."""
+    FEEDBACK = "feedback"
+    """A feedback meeting with the analyst after an escalation review (seed 004); owed by the reviewer."""
 
 
 class CommitmentOutcome(StrEnum):

@@ -27,6 +27,7 @@ from deskcli.models.enums import (
 from deskcli.models.escalation import Escalation, EscalationBase
 from deskcli.models.event import CallEvent
 from deskcli.models.knowledge import KnowledgeArticle, KnowledgeArticleBase
+from deskcli.models.review import EscalationReview
 from deskcli.models.scorecard import Scorecard
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "CustomerPhone",
     "Escalation",
     "EscalationBase",
+    "EscalationReview",
     "EscalationType",
     "EventKind",
     "KnowledgeArticle",

@@ -15,6 +15,7 @@ class Commitment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_commitment_pending", "outcome", "owed_by_id", "due_at"),
         Index("ix_commitment_call", "call_id"),
+        Index("ix_commitment_due", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

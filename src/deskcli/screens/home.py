@@ -39,6 +39,9 @@ class HomeScreen(DeskScreen):
         Binding("f", "follow_ups", "Follow-ups", id="home.follow_ups"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
         Binding("o", "outbox", "Send outbox", id="home.outbox", tooltip="Retry the e-mails waiting in the outbox"),
+        Binding("h", "history", "History", id="home.history", tooltip="Search past calls; open one with its timeline"),
+        Binding("e", "reviews", "Reviews", id="home.reviews", tooltip="Escalated calls to review (seed 004)"),
+        Binding("m", "report", "Report", id="home.report", tooltip="The desk's metrics for a period"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -87,6 +90,24 @@ class HomeScreen(DeskScreen):
     def action_new_call(self) -> None:
         """The phone rang: open the greeting."""
         self.desk.flow.start_new_call()
+
+    def action_history(self) -> None:
+        """Past calls: search, filter, open one read-only with its timeline."""
+        from deskcli.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_reviews(self) -> None:
+        """The escalated calls, with the review questions of seed 004."""
+        from deskcli.screens.review_list import ReviewListScreen
+
+        self.app.push_screen(ReviewListScreen())
+
+    def action_report(self) -> None:
+        """How the desk is doing: this month's metrics."""
+        from deskcli.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen())
 
     def action_follow_ups(self) -> None:
         """Every promise owed, to keep or reschedule."""

@@ -76,7 +76,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
     BINDINGS: ClassVar[list[Binding]] = []
     """Each stage lists its own keys first, then :data:`CALL_KEYS` (the footer keeps that order)."""
 
-    AUTO_FOCUS = ""
+    AUTO_FOCUS = None
     """Textual's auto-focus would put the first focusable widget (a tick list) in focus
     before the call is loaded, and :meth:`_focus_on_arrival` would then keep it as if
     the analyst had chosen it: the stage decides where the words go, after loading."""

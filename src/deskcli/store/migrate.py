@@ -88,6 +88,9 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None = None, target: str | No
             # run; the pragma only works outside a transaction, hence the raw connection.
             raw.execute("PRAGMA foreign_keys=OFF")
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            # The call search triggers (0007) read other tables; without the legacy
+            # rename, rebuilding one of those tables fails ("error in trigger").
+            raw.execute("PRAGMA legacy_alter_table=ON")
         try:
             try:
                 transaction = connection.begin()
@@ -117,6 +120,7 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None = None, target: str | No
             transaction.commit()
         finally:
             if raw is not None:
+                raw.execute("PRAGMA legacy_alter_table=OFF")
                 raw.execute("PRAGMA foreign_keys=ON")
     return UpgradeResult(before, target, backup)
 

@@ -43,7 +43,8 @@ def drafts_of(session: Session, call_id: int, analyst_id: int | None) -> dict[st
         return {}
     rows = session.exec(
         select(CallDraft.field, CallDraft.text).where(CallDraft.call_id == call_id, CallDraft.analyst_id == analyst_id)
-    )
+    ).all()
+    # A list of pairs: dict() of the Result itself would treat it as a mapping (it has keys()).
     return dict(rows)
 
 

@@ -1,0 +1,1 @@
+"""What the desk learns from its records: history search, call timelines, escalation reviews."""

@@ -1,0 +1,1 @@
+"""Reports: each metric computed from the event log, with its written definition (no Textual here)."""
