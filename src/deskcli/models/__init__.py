@@ -25,6 +25,7 @@ from deskcli.models.enums import (
 )
 from deskcli.models.escalation import Escalation, EscalationBase
 from deskcli.models.event import CallEvent
+from deskcli.models.exchange import ImportBatch, ImportChange, ImportKey
 from deskcli.models.knowledge import KnowledgeArticle, KnowledgeArticleBase
 from deskcli.models.scorecard import Scorecard
 
@@ -52,6 +53,9 @@ __all__ = [
     "EscalationBase",
     "EscalationType",
     "EventKind",
+    "ImportBatch",
+    "ImportChange",
+    "ImportKey",
     "KnowledgeArticle",
     "KnowledgeArticleBase",
     "Scorecard",
