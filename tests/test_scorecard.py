@@ -523,7 +523,7 @@ def test_migration_0005_downgrades_and_upgrades(tmp_path: Path):
     store = db.open_store(db.target_for(path, None))
     try:
         engine = store.engine
-        assert migrate.head_revision() == "0005"
+        assert migrate.head_revision() >= "0005"
 
         def tables() -> dict[str, list[str]]:
             with engine.connect() as connection:
@@ -541,7 +541,7 @@ def test_migration_0005_downgrades_and_upgrades(tmp_path: Path):
             command.downgrade(config, "0004")
             connection.commit()
         assert "scorecard" not in tables()
-        assert migrate.upgrade(engine).to_revision == "0005"
+        assert migrate.upgrade(engine).to_revision == migrate.head_revision()
         assert "scorecard" in tables()
     finally:
         store.dispose()

@@ -26,7 +26,12 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     names = list(rows[0])
-    insert_tuples(session, table, names, [tuple(row[name] for name in names) for row in rows])
+    # Columns left out get their model default, as an ORM or Core insert would give them.
+    defaults = [(column.name, column.default.arg) for column in table.c  # type: ignore[union-attr]
+                if column.name not in rows[0] and column.default is not None and column.default.is_scalar]
+    extra = tuple(value for _name, value in defaults)
+    insert_tuples(session, table, [*names, *(name for name, _value in defaults)],
+                  [tuple(row[name] for name in names) + extra for row in rows])
 
 
 def insert_tuples(session: Session, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:

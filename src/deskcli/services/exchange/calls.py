@@ -25,13 +25,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from deskcli.core.enums import OPEN_STATUSES, CallStatus, Channel, EventKind, Stage
 from deskcli.models import Analyst, Call, CallEvent, Counter, Customer, CustomerPhone, ImportBatch, ImportKey
 from deskcli.services.actor import Actor
-from deskcli.services.exchange import dedupe
+from deskcli.services.exchange import bulk, dedupe
 from deskcli.services.exchange.dates import within
 from deskcli.services.exchange.plan import ErrorsFile, ImportReport, RowError, RowProblem
 from deskcli.services.exchange.prepare import Preparer, Ready
@@ -185,12 +185,23 @@ class CallImport:
         if self.writing and rows:
             for row in rows:
                 row["reference"] = self._reference(row.pop("_file_reference"), existing, row)
-            statement = insert(_call).returning(_call.c.id, sort_by_parameter_order=True)
-            ids = [found[0] for found in self.session.connection().execute(statement, [self._plain(r) for r in rows])]
+            ids = self._insert_calls([self._plain(row) for row in rows])
             for row, call_id in zip(rows, ids, strict=True):
                 events.append({"call_id": call_id, "at": self.now, "actor_id": self.by.analyst_id,
                                "kind": EventKind.IMPORTED.value, "payload": self._payload(row)})
-            self.session.connection().execute(insert(_event), events)
+            bulk.insert_rows(self.session, _event, events)
+
+    def _insert_calls(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert the calls; their ids in order (given on SQLite, as for customers: see
+        :meth:`deskcli.services.exchange.customers.CustomerImport._insert_customers`)."""
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            first = (connection.execute(select(func.max(_call.c.id))).scalar() or 0) + 1
+            ids = list(range(first, first + len(rows)))
+            bulk.insert_rows(self.session, _call, [{"id": call_id, **row} for call_id, row in zip(ids, rows, strict=True)])
+            return ids
+        statement = insert(_call).returning(_call.c.id, sort_by_parameter_order=True)
+        return [found[0] for found in connection.execute(statement, rows)]
 
     def _existing_calls(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """Calls on record with these rows' external ids or references."""

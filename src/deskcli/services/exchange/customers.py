@@ -2,7 +2,7 @@
 
 Rows are read a chunk at a time; for each chunk the database is asked once which
 customers its keys belong to (:class:`~deskcli.services.exchange.dedupe.Known`), the
-rows are decided, and (when committing) written with one multi-row INSERT per table.
+rows are decided, and (when committing) written with one ``executemany`` per table.
 A dry run decides the same way and writes nothing, so its counts are the commit's.
 
 A customer is changed by at most one row of a file: a later row for the same customer

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Column, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from deskcli.models import Customer, CustomerPhone, ImportBatch, ImportKey
@@ -68,9 +69,8 @@ class KnownCustomer:
     phone_keys: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True)
-class RowKeys:
-    """The identifying keys of one row."""
+class RowKeys(NamedTuple):
+    """The identifying keys of one row (a tuple: one is made per row)."""
 
     external_id: str | None
     source_key: str | None
@@ -127,7 +127,11 @@ class Known:
             if self.sqlite:
                 sql = (f'SELECT {", ".join(c.name for c in columns)} FROM "{column.table.name}" '  # type: ignore[attr-defined]
                        f'WHERE {column.name} IN ({", ".join("?" * len(part))}) ORDER BY 1')
-                found.extend(connection.connection.driver_connection.execute(sql, part).fetchall())
+                try:
+                    found.extend(connection.connection.driver_connection.execute(sql, part).fetchall())
+                except connection.dialect.loaded_dbapi.Error as exc:
+                    error = connection.dialect.loaded_dbapi.Error
+                    raise DBAPIError.instance(sql, None, exc, error, dialect=connection.dialect) from exc
             else:
                 found.extend(connection.execute(select(*columns).where(column.in_(part)).order_by(columns[0])).all())
         return found
@@ -240,18 +244,25 @@ class Seen:
             self.by_phone[phone].append((keys.name, kept))
 
 
+_KEY_FIELDS = {
+    prefix: tuple(prefix + name for name in ("external_id", "deskcli_id", "email", "name"))
+    for prefix in ("", "customer_")
+}
+
+
 def row_keys(values: dict[str, Any], phones: list[Number], *, prefix: str = "") -> RowKeys:
     """The keys of a row's values (``prefix`` is ``customer_`` in a calls file)."""
-    email = values.get(prefix + "email")
-    name = values.get(prefix + "name")
-    keys = {phone_key(number) for number in phones}
-    return RowKeys(
-        external_id=values.get(prefix + "external_id"),
-        source_key=values.get(prefix + "deskcli_id"),
-        email=email.casefold() if email else None,
-        phones=tuple(key for key in keys if key),
-        name=name_key(name) if name else None,
-    )
+    external, source, email_field, name_field = _KEY_FIELDS[prefix]
+    get = values.get
+    email = get(email_field)
+    name = get(name_field)
+    if len(phones) == 1:
+        key = phone_key(phones[0])
+        numbers: tuple[str, ...] = (key,) if key else ()
+    else:
+        numbers = tuple({key for number in phones if (key := phone_key(number))})
+    return RowKeys(get(external), get(source), email.casefold() if email else None, numbers,
+                   name_key(name) if name else None)
 
 
 class Conflict(Exception):
@@ -277,6 +288,13 @@ def _label(customer: KnownCustomer) -> str:
 
 def match(keys: RowKeys, known: Known, *, prefix: str = "") -> Match | None:
     """The customer on record for these keys (see the module notes), or ``None``; :class:`Conflict` when they disagree."""
+    if not (
+        (keys.external_id and keys.external_id in known.by_external)
+        or (keys.source_key and keys.source_key in known.by_source)
+        or (keys.email and keys.email in known.by_email)
+        or any(phone in known.by_phone for phone in keys.phones)
+    ):
+        return None  # nothing on record shares a key: the usual case for a new customer
     email_owners = [known.customers[i] for i in known.by_email.get(keys.email or "", ()) if i in known.customers]
     for key_name, table, value in (
         ("external_id", known.by_external, keys.external_id),

@@ -1,10 +1,11 @@
 """Rows made ready for deciding: cells read into values, phone numbers normalised, keys taken.
 
-This is the part of an import that looks at one row at a time and needs no database,
-and most of its time: libphonenumber alone is ~60 µs a number. For a big file it runs
-in worker processes, one chunk ahead of the importing process, which meanwhile
-decides and writes the chunk before (:class:`Preparer`); for a small file it runs in
-place. Either way the same function does it, so the answers are the same.
+This is the part of an import that looks at one row at a time and needs no database.
+Its biggest cost is libphonenumber (~60 µs a number, most of a big import's time), so
+for a big file the numbers of a chunk are normalised in worker processes while the
+importing process decides and writes the chunk before (:class:`Preparer`); for a small
+file everything runs in place. The same function normalises either way (the answers
+are :func:`deskcli.services.lookup.phones.normalise`'s).
 """
 
 from __future__ import annotations
@@ -100,27 +101,49 @@ def _tools(settings: RowSettings) -> _Tools:
     return tools
 
 
-def prepare(settings: RowSettings, rows: list[tuple[int, list[str]]]) -> tuple[list[Ready], DateStats]:
-    """Read ``rows`` (line, cells); each :class:`Ready`, in order, and the chunk's date stats."""
+def _read(settings: RowSettings, rows: list[tuple[int, list[str]]]) -> list[dict[str, Any] | tuple[str, str, bool]]:
+    """Each row's values, or (column, reason, conflict) for a row that cannot be read."""
     from deskcli.services.exchange.reader import Record
 
     tools = _tools(settings)
-    dates = tools.dates
-    dates.ambiguous, dates.day_first_seen, dates.month_first_seen = 0, False, False
-    phone_fields = PHONE_FIELDS[settings.kind]
-    prefix = KEY_PREFIX[settings.kind]
-    normalise = tools.phones
-    ready = []
+    read = tools.reader.read
+    result: list[dict[str, Any] | tuple[str, str, bool]] = []
     for line, cells in rows:
         try:
-            values = tools.reader.read(Record(line, cells))
+            result.append(read(Record(line, cells)))
         except RowProblem as problem:
-            ready.append(Ready(None, [], None, (problem.column, problem.reason, problem.conflict)))
+            result.append((problem.column, problem.reason, problem.conflict))
+    return result
+
+
+def _raw_phones(kind: str, values: list[dict[str, Any] | tuple[str, str, bool]]) -> list[str]:
+    fields = PHONE_FIELDS[kind]
+    return list(dict.fromkeys(raw for found in values if isinstance(found, dict)
+                              for name, _label in fields for raw in found.get(name, ())))
+
+
+def normalise_phones(region: str, raws: list[str]) -> list[tuple[str | None, str]]:
+    """(E.164, national digits) of each number, in order: what a worker process sends back."""
+    phones = dedupe.Phones(region)
+    return [(number.e164, number.national_digits) for number in map(phones, raws)]
+
+
+def _ready(settings: RowSettings, values: list[dict[str, Any] | tuple[str, str, bool]],
+           numbers: dict[str, dedupe.Number]) -> list[Ready]:
+    fields = PHONE_FIELDS[settings.kind]
+    prefix = KEY_PREFIX[settings.kind]
+    ready = []
+    for found in values:
+        if not isinstance(found, dict):
+            ready.append(Ready(None, [], None, found))
             continue
-        phones = [(label, normalise(raw)) for name, label in phone_fields for raw in values.get(name, ())]
-        keys = dedupe.row_keys(values, [number for _label, number in phones], prefix=prefix)
-        ready.append(Ready(values, phones, keys))
-    return ready, DateStats(dates.ambiguous, dates.day_first_seen, dates.month_first_seen)
+        phones = []
+        for name, label in fields:
+            raws = found.get(name)
+            if raws:
+                phones.extend((label, numbers[raw]) for raw in raws)
+        ready.append(Ready(found, phones, dedupe.row_keys(found, [number for _label, number in phones], prefix=prefix)))
+    return ready
 
 
 @dataclass
@@ -139,26 +162,33 @@ class Preparer:
                                              mp_context=multiprocessing.get_context("spawn"))
 
     def submit(self, rows: list[tuple[int, list[str]]]) -> Callable[[], list[Ready]]:
-        """Start on ``rows``; the returned function waits for (or does) the work."""
-        if self._pool is None:
-            return lambda: self._counted(prepare(self.settings, rows))
-        parts = max(1, min(self.workers, len(rows) // 200))
-        size = -(-len(rows) // parts)
-        futures = [self._pool.submit(prepare, self.settings, rows[start:start + size])
-                   for start in range(0, len(rows), size)]
+        """Read ``rows`` and start on their phone numbers; the returned function waits for them.
+
+        Only the numbers cross to the worker processes (and two short strings come back
+        for each): sending whole rows back and forth cost the importing process more
+        than reading them itself.
+        """
+        tools = _tools(self.settings)
+        dates = tools.dates
+        dates.ambiguous, dates.day_first_seen, dates.month_first_seen = 0, False, False
+        values = _read(self.settings, rows)
+        self.stats.add(DateStats(dates.ambiguous, dates.day_first_seen, dates.month_first_seen))
+        raws = _raw_phones(self.settings.kind, values)
+        if self._pool is None or len(raws) < 50:
+            phones = tools.phones
+            return lambda: _ready(self.settings, values, {raw: phones(raw) for raw in raws})
+        size = -(-len(raws) // self.workers)
+        parts = [raws[start:start + size] for start in range(0, len(raws), size)]
+        futures = [(part, self._pool.submit(normalise_phones, self.settings.region, part)) for part in parts]
 
         def wait() -> list[Ready]:
-            result: list[Ready] = []
-            for future in futures:
-                result.extend(self._counted(future.result()))
-            return result
+            numbers: dict[str, dedupe.Number] = {}
+            for part, future in futures:
+                for raw, (e164, national) in zip(part, future.result(), strict=True):
+                    numbers[raw] = dedupe.Number(raw, e164, national)
+            return _ready(self.settings, values, numbers)
 
         return wait
-
-    def _counted(self, outcome: tuple[list[Ready], DateStats]) -> list[Ready]:
-        ready, stats = outcome
-        self.stats.add(stats)
-        return ready
 
     def close(self) -> None:
         """Stop the worker processes."""
