@@ -82,10 +82,9 @@ class _Decision:
 
 
 def _new_state(decision: _Decision) -> _State:
-    values = decision.values
-    details = {name: values[name] for name in dedupe.DETAIL_FIELDS if name in values}
-    keys = set(decision.keys.phones)
-    return _State(details, keys, decision.record.line, decision.customer_id)
+    # The row's values themselves (never changed afterwards): copying the compared
+    # fields out cost more than keeping the few others.
+    return _State(decision.values, set(decision.keys.phones), decision.record.line, decision.customer_id)
 
 
 def _changes(decision: _Decision, state: _State, matched_by: str) -> None:

@@ -8,8 +8,10 @@ report) so that the caller's transaction rolls back and nothing at all is writte
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,9 +102,30 @@ def _settled(request: ImportRequest) -> tuple[dict[str, str], dict[str, Any]]:
     return columns, options
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the import runs (reference counting still frees).
+
+    The import keeps a few objects per row of the file (its keys, for dedupe); each full
+    collection walked all of them again, a quarter of a 100,000-row import's time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_import(session: Session, request: ImportRequest, *, by: Actor, office: Office,
                progress: Progress | None = None) -> ImportReport:
     """Dry-run or commit ``request`` in ``session``; the report says what happened to every row."""
+    with _without_cyclic_gc():
+        return _run_import(session, request, by=by, office=office, progress=progress)
+
+
+def _run_import(session: Session, request: ImportRequest, *, by: Actor, office: Office,
+                progress: Progress | None) -> ImportReport:
     columns, options = _settled(request)
     try:
         zone = ZoneInfo(options["timezone"]) if options.get("timezone") else office.zone
