@@ -34,7 +34,7 @@ from deskcli.services.actor import Actor
 from deskcli.services.exchange import bulk, dedupe
 from deskcli.services.exchange.dates import within
 from deskcli.services.exchange.plan import ErrorsFile, ImportReport, RowError, RowProblem
-from deskcli.services.exchange.prepare import Preparer, Ready
+from deskcli.services.exchange.prepare import Preparer, Ready, chunks
 from deskcli.services.exchange.reader import Record, Table
 from deskcli.services.exchange.rows import RowReader
 from deskcli.services.exchange.values import name_key
@@ -130,22 +130,8 @@ class CallImport:
 
     def run(self, table: Table, preparer: Preparer, reader: RowReader, progress: Progress | None = None) -> ImportReport:
         """Read every row of ``table``; the report holds the counts and the errors."""
-        chunk: list[tuple[int, list[str]]] = []
-        pending: tuple[list[tuple[int, list[str]]], Callable[[], list[Ready]]] | None = None
-        for record in table.records():
-            self.report.rows += 1
-            chunk.append((record.line, record.cells))
-            if len(chunk) >= CHUNK_ROWS:
-                ready = preparer.submit(chunk)
-                if pending is not None:
-                    self._chunk(pending[0], pending[1](), reader)
-                pending, chunk = (chunk, ready), []
-                if progress is not None:
-                    progress(table.bytes_read(), table.format.size)
-        if pending is not None:
-            self._chunk(pending[0], pending[1](), reader)
-        if chunk:
-            self._chunk(chunk, preparer.submit(chunk)(), reader)
+        for rows, ready in chunks(table, preparer, size=CHUNK_ROWS, counted=self._count, progress=progress):
+            self._chunk(rows, ready, reader)
         if self.writing and self.highest_reference:
             # The counter must never hand out a reference the import brought in.
             self.session.connection().execute(
@@ -153,9 +139,10 @@ class CallImport:
                 .where(Counter.__table__.c.name == COUNTER_NAME, Counter.__table__.c.value < self.highest_reference)
                 .values(value=self.highest_reference)
             )
-        if progress is not None:
-            progress(table.format.size, table.format.size)
         return self.report
+
+    def _count(self) -> None:
+        self.report.rows += 1
 
     def _error(self, record: Record, column: str, reason: str, conflict: bool = False) -> None:
         error = RowError(record.line, column, reason, conflict)

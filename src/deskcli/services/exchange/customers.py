@@ -25,7 +25,7 @@ from deskcli.models import Customer, CustomerPhone, ImportBatch, ImportChange, I
 from deskcli.services.actor import Actor
 from deskcli.services.exchange import bulk, dedupe
 from deskcli.services.exchange.plan import ErrorsFile, ImportReport, RowError, RowProblem
-from deskcli.services.exchange.prepare import Preparer, Ready
+from deskcli.services.exchange.prepare import Preparer, Ready, chunks
 from deskcli.services.exchange.reader import Record, Table
 from deskcli.services.exchange.rows import RowReader
 from deskcli.services.exchange.values import same_name
@@ -159,26 +159,13 @@ class CustomerImport:
         One chunk ahead: while a chunk is prepared (in worker processes, for a big
         file), the chunk before it is decided and written.
         """
-        pending: tuple[list[tuple[int, list[str]]], Callable[[], list[Ready]]] | None = None
         with self._bulk():
-            chunk: list[tuple[int, list[str]]] = []
-            for record in table.records():
-                self.report.rows += 1
-                chunk.append((record.line, record.cells))
-                if len(chunk) >= CHUNK_ROWS:
-                    ready = preparer.submit(chunk)
-                    if pending is not None:
-                        self._chunk(pending[0], pending[1](), reader)
-                    pending, chunk = (chunk, ready), []
-                    if progress is not None:
-                        progress(table.bytes_read(), table.format.size)
-            if pending is not None:
-                self._chunk(pending[0], pending[1](), reader)
-            if chunk:
-                self._chunk(chunk, preparer.submit(chunk)(), reader)
-        if progress is not None:
-            progress(table.format.size, table.format.size)
+            for rows, ready in chunks(table, preparer, size=CHUNK_ROWS, counted=self._count, progress=progress):
+                self._chunk(rows, ready, reader)
         return self.report
+
+    def _count(self) -> None:
+        self.report.rows += 1
 
     @contextmanager
     def _bulk(self) -> Iterator[None]:

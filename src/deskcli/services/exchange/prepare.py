@@ -11,7 +11,7 @@ are :func:`deskcli.services.lookup.phones.normalise`'s).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,3 +195,35 @@ class Preparer:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+Rows = list[tuple[int, list[str]]]
+"""A chunk of rows as read: (line, cells)."""
+
+
+def chunks(table: Any, preparer: Preparer, *, size: int, counted: Callable[[], None],
+           progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[Rows, list[Ready]]]:
+    """The rows of ``table`` a chunk at a time, each with its :class:`Ready` rows, one chunk ahead.
+
+    The next chunk is read and handed to the preparer before a chunk is given out, so
+    its phone numbers are normalised (in the workers) while the caller decides and
+    writes this one. ``counted`` is called for every row read.
+    """
+    chunk: Rows = []
+    pending: tuple[Rows, Callable[[], list[Ready]]] | None = None
+    for record in table.records():
+        counted()
+        chunk.append((record.line, record.cells))
+        if len(chunk) >= size:
+            ready = preparer.submit(chunk)
+            if pending is not None:
+                yield pending[0], pending[1]()
+            pending, chunk = (chunk, ready), []
+            if progress is not None:
+                progress(table.bytes_read(), table.format.size)
+    if pending is not None:
+        yield pending[0], pending[1]()
+    if chunk:
+        yield chunk, preparer.submit(chunk)()
+    if progress is not None:
+        progress(table.format.size, table.format.size)
