@@ -325,3 +325,53 @@ def test_open_at_head_does_not_import_alembic(store: db.Store, db_path: Path, tm
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["up-to-date", "False", "new", "True"]
+
+
+# --- 0008: import batches, and the narrowed delete trigger ------------------------------
+
+
+def _schema(path: Path) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return sorted(connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+    finally:
+        connection.close()
+
+
+def test_0008_downgrades_to_exactly_the_0007_schema_and_back(tmp_path: Path) -> None:
+    """Upgrading 0007 → 0008 and downgrading again gives the 0007 schema (tables, indexes, triggers)."""
+    path = tmp_path / "deskcli.db"
+    dbfile.create_private_file(path)
+    engine = db.build_engine(db.target_for(path, None))
+    try:
+        migrate.upgrade(engine, sqlite_path=path, target="0007")
+        at_0007 = _schema(path)
+        migrate.upgrade(engine, sqlite_path=path, target="0008")
+        upgraded = _schema(path)
+        assert {row[1] for row in upgraded} - {row[1] for row in at_0007} >= {
+            "import_batch", "import_change", "import_key", "ix_call_external_id", "ix_customer_import_batch"}
+        config = Config()
+        config.set_main_option("script_location", "deskcli.store:migrations")
+        from alembic import command
+
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0007")
+        assert _schema(path) == at_0007
+    finally:
+        engine.dispose()
+
+
+def test_0008_keeps_the_data_of_an_older_database(tmp_path: Path) -> None:
+    """A 0001 database upgraded through 0008: its call has no batch and its events still cannot be deleted."""
+    path = tmp_path / "deskcli.db"
+    _database_at_0001(path)
+    store = db.open_store(db.target_for(path, None))
+    store.dispose()
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT import_batch_id, external_id FROM call WHERE id = 3").fetchone() == (None, None)
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            connection.execute("DELETE FROM call_event WHERE id = 11")
+    finally:
+        connection.close()

@@ -158,9 +158,15 @@ async def test_bad_events_are_refused_and_change_nothing(db_path, clock, phone_p
         def burst() -> list[int]:
             return [post(phone_port, {"event": "newCall", "from": "020 7946 0000", "callId": f"b-{n}"}, token=TOKEN)[0] for n in range(1000)]
 
+        started = time.monotonic()
         statuses = await asyncio.to_thread(burst)
+        took = time.monotonic() - started
         accepted = statuses.count(200)
-        assert statuses.count(429) >= 900 and accepted <= 20, (accepted, set(statuses))
+        # The bucket's burst plus what its rate refills while the burst is being sent
+        # (a loaded machine sends 1,000 requests in seconds, not milliseconds).
+        allowed = 5 + app.runtime.settings.cti.events_per_second * took + 1
+        assert accepted <= allowed and statuses.count(429) >= 1000 - allowed, (accepted, took, set(statuses))
+        assert set(statuses) <= {200, 429}
         status, _ = await asyncio.to_thread(post, phone_port, {"event": "newCall", "from": "020 7946 0000", "callId": "b-0"}, token=TOKEN)
         assert status == 409  # a call already announced is not announced twice
         await settle(app, pilot)

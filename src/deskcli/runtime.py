@@ -7,6 +7,7 @@ first frame; CLI subcommands call it directly.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,6 +156,8 @@ def open_runtime(options: LaunchOptions, clock: Clock | None = None, progress: P
     except BaseException:
         store.dispose()
         raise
+    if options.console and not options.is_demo:
+        _daily_backup(runtime, target, options)
     return runtime
 
 
@@ -196,3 +199,21 @@ def _notes(runtime: Runtime, options: LaunchOptions) -> list[str]:
         )
     notes.extend(file_warnings(runtime.settings, runtime.config_path, runtime.store.target))
     return notes
+
+
+def _daily_backup(runtime: Runtime, target: db.DatabaseTarget, options: LaunchOptions) -> None:
+    """The first console of the day starts the day's backup (setting ``backup_daily``), in the background."""
+    from deskcli.store import backup
+
+    settings = runtime.settings
+    folder = settings.backups()
+    failed = folder / "daily-backup-failed.txt"
+    if failed.is_file():
+        with contextlib.suppress(OSError):
+            runtime.notes.append(f"The last automatic backup failed: {failed.read_text(encoding='utf-8').strip()}")
+    if not settings.backup_daily or target.sqlite_path is None:
+        return
+    zone = settings.zone()
+    today = runtime.clock.now().astimezone(zone).date()
+    if backup.start_daily(target.sqlite_path, folder, today=today, zone=zone, config=options.config):
+        runtime.notes.append(f"Today's backup is being taken in the background, into {folder}.")

@@ -9,6 +9,7 @@ Pilot's own per-key overhead (~64 ms) falls between keys, not inside a figure.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import sys
@@ -111,8 +112,12 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
 
 
 async def settle(app: DeskApp, pilot) -> None:
+    from textual.worker import WorkerCancelled
+
     for _ in range(6):
-        await app.workers.wait_for_complete()
+        # An exclusive worker replaced by a newer one (a lookup, a card) ends cancelled: that is done too.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         if app._writer is not None:
             await asyncio.to_thread(app.writer.submit(lambda: None).result, 30)
         await pilot.pause()

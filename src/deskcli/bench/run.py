@@ -233,6 +233,11 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         finally:
             runtime.close()
 
+        progress(f"importing {config.customers:,} customers against raw executemany")
+        from deskcli.bench import importing
+
+        imported = importing.measure(home, config.customers, config.seed)
+
     lookups = samples.get("lookup_key_to_rows", [])
     figures.append(limit_figure("lookup key → rows on screen (p95)", p95(lookups), "ms", 50, "p95 < 50 ms",
                                 note=f"median {statistics.median(lookups):.1f} ms over {len(lookups)} keys" if lookups else "no samples"))
@@ -268,6 +273,7 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
     follow = samples.get("follow_up_open_key_to_rows", [])
     figures.append(Figure(f"open the follow-up list ({config.pending_promises:,} promises; median)",
                           statistics.median(follow) if follow else 0.0, "ms", note="key → first page of rows on screen"))
+    figures.append(imported)
     peak = max(inapp["peak_rss_mb"], first_frame_rss)
     figures.append(limit_figure("peak RSS of the app", peak, "MB", 100, "≤ 100 MB", inclusive=True,
                                 note=f"whole in-app run {inapp['peak_rss_mb']:.1f} MB; start-up with the queue loaded "

@@ -133,7 +133,9 @@ def check_policies(folder: Path | None) -> None:
 
 
 def _register_subcommands() -> None:
+    from deskcli.cli.backups import backup_command, restore_command
     from deskcli.cli.bench import bench
+    from deskcli.cli.data import export, import_group
     from deskcli.cli.demo import demo
     from deskcli.cli.due import due
     from deskcli.cli.history import history
@@ -152,6 +154,10 @@ def _register_subcommands() -> None:
     cli.add_command(scenarios)
     cli.add_command(scorecards)
     cli.add_command(train)
+    cli.add_command(import_group)
+    cli.add_command(export)
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
 
 
 _register_subcommands()

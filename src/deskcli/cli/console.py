@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 def run_console(options: LaunchOptions, app: DeskApp | None = None) -> int:
     """Start the console (or ``app``, e.g. trainer mode) and return its exit status."""
     if app is None:
+        from dataclasses import replace
+
         from deskcli.app import DeskApp
 
-        app = DeskApp(options)
+        app = DeskApp(replace(options, console=True))
     app.run()
     if app.startup_error is not None:
         fail(app.startup_error)

@@ -36,6 +36,8 @@ class LaunchOptions:
     """``deskcli train SCENARIO``: the practice caller to play (else the trainer picks one)."""
     trainee: str | None = None
     """``deskcli train --trainee NAME``: who is practising (named in the greeting and on the scorecard)."""
+    console: bool = False
+    """True when the console is starting (not a subcommand): the daily backup may be due."""
 
     @property
     def is_demo(self) -> bool:

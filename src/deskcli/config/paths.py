@@ -52,6 +52,11 @@ def default_outbox_dir() -> Path:
     return data_dir() / "outbox"
 
 
+def default_backup_dir() -> Path:
+    """Where ``deskcli backup`` keeps its copies unless ``backup_dir`` says otherwise."""
+    return data_dir() / "backups"
+
+
 def make_private_dir(path: Path) -> None:
     """Create ``path`` (and parents) readable only by the user (0700).
 

@@ -138,6 +138,13 @@ class Settings(BaseSettings):
     """SQLite page cache per connection, in KiB. The console's queries read a few pages
     each (the operating system caches the file too); 1 MiB keeps three connections
     within the memory budget. Raise it for reports on a very large shared database."""
+    backup_dir: Path | None = None
+    """Where ``deskcli backup`` keeps its copies. Default: ``backups`` in the data dir
+    (choose another disk: a copy on the same disk dies with it)."""
+    backup_keep: int = Field(default=10, ge=1, le=10_000)
+    """How many of its own copies ``deskcli backup`` keeps in ``backup_dir``; older ones are removed."""
+    backup_daily: bool = False
+    """Take a backup in the background when the first console of the day starts."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Keys of your own: a binding id (as listed by F1, e.g. ``call.hang_up``) and the keys
     for it, comma-separated (``"f10,ctrl+e"``). Fed to Textual's keymap."""
@@ -220,6 +227,10 @@ class Settings(BaseSettings):
     def outbox(self) -> Path:
         """The outbox folder, resolved."""
         return self.outbox_dir or paths.default_outbox_dir()
+
+    def backups(self) -> Path:
+        """The backup folder, resolved."""
+        return (self.backup_dir or paths.default_backup_dir()).expanduser()
 
     def demo(self) -> Path:
         """The demo database file, resolved (never the office's own database)."""

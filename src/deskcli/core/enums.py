@@ -158,6 +158,8 @@ class EventKind(StrEnum):
     TALK_RESUMED = "talk_resumed"
     APOLOGISED = "apologised"
     """The analyst apologised and empathised (a complaint; seed: Complaints)."""
+    IMPORTED = "imported"
+    """The call came from another help desk's records (``deskcli import calls``), not a live call."""
 
 
 _WORDS = {

@@ -26,6 +26,7 @@ from deskcli.models.enums import (
 )
 from deskcli.models.escalation import Escalation, EscalationBase
 from deskcli.models.event import CallEvent
+from deskcli.models.exchange import ImportBatch, ImportChange, ImportKey
 from deskcli.models.knowledge import KnowledgeArticle, KnowledgeArticleBase
 from deskcli.models.review import EscalationReview
 from deskcli.models.scorecard import Scorecard
@@ -56,6 +57,9 @@ __all__ = [
     "EscalationReview",
     "EscalationType",
     "EventKind",
+    "ImportBatch",
+    "ImportChange",
+    "ImportKey",
     "KnowledgeArticle",
     "KnowledgeArticleBase",
     "Scorecard",

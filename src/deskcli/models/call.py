@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from deskcli.models.columns import text
@@ -48,6 +49,17 @@ class Call(CallAssessment, table=True):
         Index("ix_call_customer_opened", "customer_id", "opened_at"),
         Index("ix_call_opened", "opened_at"),
         Index("ix_call_live", "perceived_owner_id", "talk_ended_at"),
+        # Partial indexes: only imported rows carry these (a million console calls add nothing).
+        # SQLite's condition only: a postgresql_where would import SQLAlchemy's PostgreSQL
+        # dialect into every console; migration 0008 gives PostgreSQL the same condition.
+        Index(
+            "ix_call_external_id", "external_id",
+            sqlite_where=sql_text("external_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_call_import_batch", "import_batch_id",
+            sqlite_where=sql_text("import_batch_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -98,3 +110,7 @@ class Call(CallAssessment, table=True):
     abuse_warnings: int = 0
     """Warnings given under the abusive-caller protocol on this call."""
     updated_at: datetime
+    external_id: str | None = Field(default=None, max_length=120)
+    """The call's id (ticket number) in the help desk it was imported from."""
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    """The import that brought this past call in; ``None`` for calls taken in deskcli."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from deskcli.models.columns import json, nocase, text
@@ -39,8 +40,25 @@ class Customer(CustomerBase, table=True):
     """A customer row."""
 
     __tablename__ = "customer"
+    # Partial indexes: only imported customers carry these, so the index stays small. Only
+    # SQLite's condition is named: a postgresql_where would import SQLAlchemy's PostgreSQL
+    # dialect into every console; migration 0008 gives PostgreSQL the same condition.
+    __table_args__ = (
+        Index(
+            "ix_customer_external_id", "external_id",
+            sqlite_where=sql_text("external_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_customer_import_batch", "import_batch_id",
+            sqlite_where=sql_text("import_batch_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=120)
+    """The customer's id in the system it was imported from (dedupes the next import)."""
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    """The import that created this customer (``deskcli import undo`` removes it again)."""
     created_at: datetime
     updated_at: datetime
 

@@ -5,6 +5,12 @@ catches mistakes earlier, with a clearer message, on every dialect. The second i
 the one place every write passes through: whatever a screen, a paste or an import
 hands to a service, text columns and JSON payloads are cleaned as they are flushed
 (:func:`deskcli.core.text.clean_text`).
+
+The one deletion the timeline allows is ``deskcli import undo`` removing the calls of
+an import batch with their events (:mod:`deskcli.services.exchange.undo`). It deletes
+with a statement carrying the execution option :data:`IMPORT_UNDO` (the batch id);
+any other bulk UPDATE or DELETE of call events through a session is refused here,
+and on SQLite the trigger refuses it unless that batch is marked undone.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, String, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import SQLModel
 
 from deskcli.core.text import clean_json, clean_text
 from deskcli.models.event import CallEvent
+
+IMPORT_UNDO = "deskcli_import_undo"
+"""Execution option naming the import batch whose calls' events a DELETE removes."""
 
 
 class AppendOnlyError(RuntimeError):
@@ -71,3 +80,18 @@ def _clean_text_before_flush(session: Session, _context: Any, _instances: Any) -
                 cleaned = clean_json(value)
                 if cleaned != value:
                     setattr(target, name, cleaned)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk(state: ORMExecuteState) -> None:
+    """Bulk ``update(CallEvent)`` is refused; bulk ``delete(CallEvent)`` only for an import undo."""
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is None or mapper.class_ is not CallEvent:
+        return
+    if state.is_delete and state.execution_options.get(IMPORT_UNDO) is not None:
+        return
+    raise AppendOnlyError(
+        f"call events are append-only: refusing a bulk {'update' if state.is_update else 'delete'} of events"
+    )

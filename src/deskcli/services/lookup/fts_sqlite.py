@@ -76,3 +76,42 @@ def article_ids(session: Session, query: str, limit: int) -> list[int]:
         {"q": expression, "n": limit},
     )
     return [rowid for (rowid,) in rows]
+
+
+_CUSTOMER_INSERT_TRIGGER = "customer_fts_ai"
+_CUSTOMER_COLUMNS = "name, organisation, email, department"
+
+
+class BulkCustomerIndex:
+    """Many new customers in one transaction: index them in one statement, not one trigger each.
+
+    The insert trigger (migration 0002) indexes customers one row at a time; for
+    100,000 imported customers that was three quarters of the import. Inside the
+    importer's write transaction the trigger is dropped, the rows are inserted, the
+    new rows are indexed with one ``INSERT … SELECT`` and the trigger is put back:
+    all in the same transaction, so any failure rolls the trigger back as well, and
+    no other connection can write (the transaction holds the write lock).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        row = session.connection().execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+            {"name": _CUSTOMER_INSERT_TRIGGER},
+        ).first()
+        self._trigger_sql: str | None = row[0] if row else None
+        if self._trigger_sql is not None:
+            session.connection().exec_driver_sql(f"DROP TRIGGER {_CUSTOMER_INSERT_TRIGGER}")
+
+    def finish(self, batch_id: int) -> None:
+        """Index the customers the batch created, and put the trigger back."""
+        if self._trigger_sql is None:
+            return
+        connection = self.session.connection()
+        connection.execute(
+            text(f"INSERT INTO customer_fts(rowid, {_CUSTOMER_COLUMNS}) "
+                 f"SELECT id, {_CUSTOMER_COLUMNS} FROM customer WHERE import_batch_id = :batch"),
+            {"batch": batch_id},
+        )
+        connection.exec_driver_sql(self._trigger_sql)
+        self._trigger_sql = None

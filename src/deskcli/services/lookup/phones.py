@@ -77,3 +77,4 @@ def display(raw: str, region: str) -> str:
         return raw
     style = PhoneNumberFormat.NATIONAL if phonenumbers.region_code_for_number(number) == region else PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
+

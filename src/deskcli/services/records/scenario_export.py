@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import tomli_w
+import tomlkit
 from sqlmodel import Session, col, select
 
 from deskcli.config import datafiles
@@ -173,7 +173,7 @@ def build_scenario(session: Session, call_id: int, policies: Policies, zone: Zon
     text = (
         f"# Exported from a reviewed call (escalation review of {review.reviewed_at:%Y-%m-%d}).\n"
         "# The caller's name, organisation, e-mail and phone, staff names and numbers are replaced.\n"
-        + tomli_w.dumps(document)
+        + tomlkit.dumps(document)
     )
     file_name = f"{key}.toml"
     scenario = _validate(file_name, text, key, policies)

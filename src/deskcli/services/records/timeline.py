@@ -223,11 +223,11 @@ def entries_from(
 
 def analyst_names(session: Session) -> dict[int, str]:
     """Every analyst's name by id (a desk has a handful; one query)."""
-    return dict(session.exec(select(Analyst.id, Analyst.name)).tuples().all())
+    return dict(session.exec(select(Analyst.id, Analyst.name)).all())
 
 
 def timeline(session: Session, call_id: int) -> list[TimelineEntry]:
     """The whole timeline of a call, oldest first, in words."""
     events = session.exec(select(CallEvent).where(CallEvent.call_id == call_id).order_by(col(CallEvent.id))).all()
-    handoffs = dict(session.exec(select(Escalation.id, Escalation.handoff).where(Escalation.call_id == call_id)).tuples().all())
+    handoffs = dict(session.exec(select(Escalation.id, Escalation.handoff).where(Escalation.call_id == call_id)).all())
     return entries_from(events, analyst_names(session), handoffs)

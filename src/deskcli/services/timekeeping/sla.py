@@ -27,7 +27,19 @@ from deskcli.services.timekeeping.business_time import BusinessCalendar, OutOfRe
 
 Pause = tuple[datetime, datetime | None]
 
-_CLOCK_EVENTS = (EventKind.STATUS_CHANGED, EventKind.SLA_PAUSED, EventKind.SLA_RESUMED)
+_CLOCK_EVENTS = (EventKind.STATUS_CHANGED, EventKind.SLA_PAUSED, EventKind.SLA_RESUMED, EventKind.IMPORTED)
+
+
+def _imported_pause(event: CallEvent) -> datetime | None:
+    """When an imported open call's clock stopped: it was opened in another desk, so that
+    time does not count (``deskcli import calls``); ``None`` for any other event."""
+    if event.kind != EventKind.IMPORTED:
+        return None
+    since = (event.payload or {}).get("sla_paused_since")
+    if not since:
+        return None
+    moment = datetime.fromisoformat(since)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=event.at.tzinfo)
 
 
 def pauses_from_events(timeline: Iterable[CallEvent], pause_statuses: Sequence[str]) -> list[Pause]:
@@ -48,6 +60,8 @@ def pauses_from_events(timeline: Iterable[CallEvent], pause_statuses: Sequence[s
                 status_since = event.at
         elif event.kind == EventKind.SLA_PAUSED and manual_since is None:
             manual_since = event.at
+        elif (imported := _imported_pause(event)) is not None and manual_since is None:
+            manual_since = imported
         elif event.kind == EventKind.SLA_RESUMED and manual_since is not None:
             intervals.append((manual_since, event.at))
             manual_since = None
@@ -208,10 +222,11 @@ def for_call(session: Session, call_id: int, now: datetime, policy: SlaPolicy, z
 
 
 def is_waiting(timeline: Iterable[CallEvent]) -> bool:
-    """True while the analyst has the clock paused as waiting on the customer."""
+    """True while the clock is stopped as waiting on the customer (or an imported open call's
+    clock has not been started yet)."""
     waiting = False
     for event in timeline:
-        if event.kind == EventKind.SLA_PAUSED:
+        if event.kind == EventKind.SLA_PAUSED or _imported_pause(event) is not None:
             waiting = True
         elif event.kind == EventKind.SLA_RESUMED:
             waiting = False
