@@ -525,7 +525,7 @@ class _Workload:
             created = self.start_day * _DAY - (30 + 7 * ((i - 1) % 40)) * _DAY + 9 * _HOUR
             rows.append((i, handle, name, "Help Desk", vocab.ORGANISATIONS[0], f"{_ascii_word(handle)}@helpdesk.example", role, self.clock.text(created)))
             names.append(name)
-        self.analyst_names = [""] + names
+        self.analyst_names = ["", *names]
         self.analyst_names_json = [""] + [_j(name) for name in names]
         self.conn.execute("BEGIN")
         self._insert("analyst", rows)
