@@ -98,3 +98,18 @@ def test_text_from_the_database_stays_text(desk, context):
     record = past_call.load_record(desk.store, desk.by(), call, context)
     assert record.customer == "[@click=app.quit]x[/]" and record.summary == "[b]bold[/b]"
     assert record.timeline[-1].detail == "[red]note[/red]"
+
+
+def test_a_promise_due_time_reads_in_the_desks_local_time(desk, clock, policies):
+    """A due time in the words is local: 14:00 UTC on 10 June is 15:00 in London (BST), 10:00 in New York."""
+    from datetime import UTC, datetime
+
+    desk.at(datetime(2026, 6, 10, 13, 30, tzinfo=UTC))
+    call = desk.call(desk.customer("Siobhan O'Neill"), summary="VPN drops")
+    desk.promise(call, CommitmentKind.CALLBACK, timedelta(minutes=30), "Ring back")
+    for zone, shown in ((ZONE, "2026-06-10 15:00"), (ZoneInfo("America/New_York"), "2026-06-10 10:00")):
+        context = RecordContext(policies.sla, policies.sla.calendar(zone), zone)
+        record = past_call.load_record(desk.store, desk.by(), call, context)
+        made = next(line for line in record.timeline if line.kind == EventKind.COMMITMENT_MADE)
+        assert made.what.endswith(f"by {shown}"), made.what
+        assert "UTC" not in made.what

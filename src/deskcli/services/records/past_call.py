@@ -138,7 +138,7 @@ def read_record(session: Session, call_id: int, now: datetime, context: RecordCo
             PromiseLine(row.kind, row.description, as_utc(row.due_at), row.outcome, names.get(row.owed_by_id, "?"))
             for row in promises
         ),
-        timeline=tuple(entries_from(events, names, {row.id: row.handoff for row in escalation_rows})),
+        timeline=tuple(entries_from(events, names, {row.id: row.handoff for row in escalation_rows}, context.zone)),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -42,13 +43,16 @@ class TimelineEntry:
     """The last of the folded events."""
 
 
-def _when(value: Any) -> str:
-    """A due time from a payload (ISO text, UTC), as ``2026-03-10 15:05 UTC``; the screen localises entries, not payloads."""
+def _when(value: Any, zone: ZoneInfo | None = None) -> str:
+    """A due time from a payload (ISO text, UTC) in the desk's local time
+    (``2026-03-10 15:05``), or as ``2026-03-10 15:05 UTC`` when no zone is given."""
     try:
-        moment = datetime.fromisoformat(str(value))
+        moment = as_utc(datetime.fromisoformat(str(value)))
     except ValueError:
         return str(value)
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+    if zone is None:
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _kind(text: Any) -> str:
@@ -147,11 +151,6 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     f" (was {(p.get('actual_from') or {}).get('label') or 'nobody'})",
     EventKind.CONTACT_LOGGED: lambda p: ("progress call from the customer" if p.get("direction") == "inbound"
                                          else "called the customer"),
-    EventKind.COMMITMENT_MADE: lambda p: f"promised a {PROMISE_KINDS.get(p.get('kind'), _kind(p.get('kind')))} "
-    f"by {_when(p.get('due_at'))}",
-    EventKind.COMMITMENT_RESOLVED: lambda p: f"promise {_OUTCOMES.get(p.get('outcome'), _kind(p.get('outcome')))}"
-    + (f", moved to {_when(p['new_due_at'])}" if p.get("new_due_at") else "")
-    + f" (was due {_when(p.get('due_at'))})",
     EventKind.RESOLVED: lambda p: "resolution recorded" + (" (with a known fix)" if p.get("article_id") else ""),
     EventKind.CUSTOMER_AGREED: lambda p: "the customer agreed the call can be closed",
     EventKind.CUSTOMER_DECLINED: lambda p: "the customer did not agree to close: awaiting confirmation",
@@ -165,6 +164,15 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     EventKind.SLA_RESUMED: lambda p: "SLA clock running again",
     EventKind.TALK_ENDED: lambda p: "conversation ended" + (f" ({p['ending']})" if p.get("ending") else ""),
     EventKind.TALK_RESUMED: lambda p: "on the phone about the call again",
+}
+
+_TIMED_WORDS: dict[str, Callable[[dict[str, Any], Callable[[Any], str]], str]] = {
+    # Payloads that carry a due time: ``when`` shows it in the desk's local time.
+    EventKind.COMMITMENT_MADE: lambda p, when: f"promised a {PROMISE_KINDS.get(p.get('kind'), _kind(p.get('kind')))} "
+    f"by {when(p.get('due_at'))}",
+    EventKind.COMMITMENT_RESOLVED: lambda p, when: f"promise {_OUTCOMES.get(p.get('outcome'), _kind(p.get('outcome')))}"
+    + (f", moved to {when(p['new_due_at'])}" if p.get("new_due_at") else "")
+    + f" (was due {when(p.get('due_at'))})",
 }
 
 _DETAIL_FIELDS = {
@@ -188,18 +196,26 @@ _DETAIL_FIELDS = {
 }
 
 
-def describe(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
-    """An event in words, and the longer text worth reading under it."""
+def describe(kind: str, payload: dict[str, Any], zone: ZoneInfo | None = None) -> tuple[str, str]:
+    """An event in words (times in ``zone``), and the longer text worth reading under it."""
+    timed = _TIMED_WORDS.get(kind)
     words = _WORDS.get(kind)
-    what = words(payload) if words is not None else _kind(kind)
+    if timed is not None:
+        what = timed(payload, lambda value: _when(value, zone))
+    else:
+        what = words(payload) if words is not None else _kind(kind)
     detail = "\n".join(str(payload[name]).strip() for name in _DETAIL_FIELDS.get(kind, ()) if str(payload.get(name) or "").strip())
     return what, detail
 
 
 def entries_from(
-    events: Iterable[CallEvent], names: dict[int, str], handoffs: dict[int, str] | None = None
+    events: Iterable[CallEvent], names: dict[int, str], handoffs: dict[int, str] | None = None,
+    zone: ZoneInfo | None = None,
 ) -> list[TimelineEntry]:
-    """Timeline lines from a call's events (oldest first); notes autosaves in a row fold into one line."""
+    """Timeline lines from a call's events (oldest first); notes autosaves in a row fold into one line.
+
+    Each entry's ``at`` stays UTC (the screen shows it locally); times inside the words
+    (a promise's due time) are written in ``zone``."""
     handoffs = handoffs or {}
     lines: list[TimelineEntry] = []
     for event in events:
@@ -214,7 +230,7 @@ def entries_from(
                 count=previous.count + 1, until=at,
             )
             continue
-        what, detail = describe(event.kind, payload)
+        what, detail = describe(event.kind, payload, zone)
         if event.kind == EventKind.ESCALATED and payload.get("escalation_id") in handoffs:
             detail = handoffs[payload["escalation_id"]]
         lines.append(TimelineEntry(event.id or 0, at, who, event.kind, what, detail))
@@ -226,8 +242,8 @@ def analyst_names(session: Session) -> dict[int, str]:
     return dict(session.exec(select(Analyst.id, Analyst.name)).all())
 
 
-def timeline(session: Session, call_id: int) -> list[TimelineEntry]:
-    """The whole timeline of a call, oldest first, in words."""
+def timeline(session: Session, call_id: int, zone: ZoneInfo | None = None) -> list[TimelineEntry]:
+    """The whole timeline of a call, oldest first, in words (due times in ``zone``)."""
     events = session.exec(select(CallEvent).where(CallEvent.call_id == call_id).order_by(col(CallEvent.id))).all()
     handoffs = dict(session.exec(select(Escalation.id, Escalation.handoff).where(Escalation.call_id == call_id)).all())
-    return entries_from(events, analyst_names(session), handoffs)
+    return entries_from(events, analyst_names(session), handoffs, zone)
