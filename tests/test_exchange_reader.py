@@ -129,6 +129,18 @@ def test_forced_encoding_that_does_not_fit_names_the_line(tmp_path: Path) -> Non
     assert "--encoding" in (caught.value.hint or "")
 
 
+def test_utf8_text_with_one_stray_byte_is_refused_not_garbled(tmp_path: Path) -> None:
+    """UTF-8 letters on line 2 and one Windows-1252 byte on line 4: refused with line 4, never
+    read as Windows-1252 (which would store "ZoÃ« Adams"); --encoding cp1252 still reads it."""
+    path = tmp_path / "c.csv"
+    path.write_bytes("Name\r\nZoë Adams\r\nAnn\r\n".encode() + b"O\x92Neill\r\n")
+    with pytest.raises(ImportFileError, match=r"line 4: not valid UTF-8, though the text before it is UTF-8") as caught:
+        _read(path)
+    assert "--encoding cp1252" in (caught.value.hint or "")
+    _, records = _read(path, encoding="cp1252")
+    assert records[-1] == (4, ["O\u2019Neill"])
+
+
 def test_sha256_and_size_are_those_of_the_file(tmp_path: Path) -> None:
     """The digest (which spots the same file imported twice) is of the bytes as they are."""
     import hashlib

@@ -144,6 +144,8 @@ def _scan(path: Path, forced: str | None) -> tuple[str, str, int, bytes]:
         candidates = [encoding] if encoding is not None else ["utf-8", "cp1252"]
         decoders = {name: codecs.getincrementaldecoder(name)() for name in candidates}
         failed: dict[str, int] = {}
+        utf8_text_seen = False
+        """Whether UTF-8 decoded non-ASCII characters (é, ë …) before it failed, if it did."""
         newlines = 0
         chunk = sample
         while chunk:
@@ -155,6 +157,11 @@ def _scan(path: Path, forced: str | None) -> tuple[str, str, int, bytes]:
                 except UnicodeDecodeError as exc:
                     failed[name] = newlines + chunk[: max(exc.start, 0)].count(b"\n") + 1
                     del decoders[name]
+                    if name == "utf-8" and not chunk[: max(exc.start, 0)].isascii():
+                        utf8_text_seen = True
+                else:
+                    if name == "utf-8" and not utf8_text_seen and not chunk.isascii():
+                        utf8_text_seen = True
             newlines += chunk.count(b"\n")
             chunk = handle.read(1_048_576)
         for name, decoder in list(decoders.items()):
@@ -174,6 +181,14 @@ def _scan(path: Path, forced: str | None) -> tuple[str, str, int, bytes]:
             raise ImportFileError(
                 f"{path}, line {line}: neither UTF-8 nor Windows-1252 text (a binary file, or another encoding).",
                 "Give the encoding with --encoding (e.g. latin-1, iso-8859-15, mac-roman).",
+            )
+        if encoding is None and "utf-8" in failed and utf8_text_seen:
+            # UTF-8 text with a stray byte: read as Windows-1252 every é would become Ã©.
+            raise ImportFileError(
+                f"{path}, line {failed['utf-8']}: not valid UTF-8, though the text before it is UTF-8 "
+                "(letters such as é or ë): reading the file as Windows-1252 would garble them.",
+                "Correct that line (or save the file again as UTF-8), or give --encoding cp1252 "
+                "if the whole file really is Windows-1252.",
             )
         encoding = next(iter(decoders))
     return encoding, digest.hexdigest(), size, sample
