@@ -133,8 +133,10 @@ def test_sla_filter_judges_response_and_resolution(desk, three_calls):
     slow = desk.call(three_calls["marek"], summary="Monitor flickers", category="hardware", priority=2, ack=False)
     desk.wait(hours=3)  # P2 must be acknowledged within 30 business minutes
     assert slow in _ids(desk, "", sla="breached")
+    fresh = desk.call(three_calls["marek"], summary="Keyboard sticks", category="hardware", priority=4)
     met = _ids(desk, "", sla="met")
     assert printer in met and slow not in met
+    assert fresh not in met and fresh not in _ids(desk, "", sla="breached")  # open and in time: neither yet
 
 
 def test_pages_are_newest_first_and_complete(desk, three_calls):

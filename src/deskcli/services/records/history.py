@@ -230,7 +230,8 @@ def _history_rows(rows: list) -> list[HistoryRow]:
 
 
 def _sla_kept(session: Session, rows: list[HistoryRow], wanted: str, sla_check: SlaCheck) -> list[HistoryRow]:
-    """The rows whose SLA was met (or breached): response and resolution, at close or now."""
+    """The rows whose SLA was breached (response or resolution, at close or now), or met
+    (the call's clock has stopped and neither target was missed)."""
     if not rows:
         return rows
     loaded = {call.id: call for call in session.exec(select(Call).where(col(Call.id).in_([row.id for row in rows])))}
@@ -242,7 +243,8 @@ def _sla_kept(session: Session, rows: list[HistoryRow], wanted: str, sla_check: 
             continue
         state = sla.state_of(call, timelines.get(row.id, []), sla_check.now, sla_check.policy, sla_check.zone, sla_check.calendar)
         breached = state.breached or state.response_breached
-        if breached == (wanted == "breached"):
+        # Met means kept to the end: an open call not late yet has not met its SLA.
+        if (breached if wanted == "breached" else state.stopped and not breached):
             kept.append(row)
     return kept
 
