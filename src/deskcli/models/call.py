@@ -22,6 +22,8 @@ class CallImpact(SQLModel):
     executive_affected: bool = False
     """A senior manager or executive is affected (a personnel issue, seed 000)."""
     security_concern: bool = False
+    company_wide: bool = False
+    """The caller raised an issue that touches the whole company (seed 000), a trigger."""
 
 
 class CallAssessment(CallImpact):

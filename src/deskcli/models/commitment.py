@@ -23,6 +23,8 @@ class Commitment(SQLModel, table=True):
     kind: str = Field(max_length=16)
     """A :class:`~deskcli.models.enums.CommitmentKind` value."""
     description: str = Field(default="", max_length=300)
+    contact_number: str = Field(default="", max_length=40)
+    """The number to ring for a call-back (empty for other promises)."""
     due_at: datetime
     """When it is due, UTC."""
     owed_by_id: int = Field(foreign_key="analyst.id")

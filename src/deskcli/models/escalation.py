@@ -26,6 +26,10 @@ class EscalationBase(SQLModel):
     """The receiver's estimate of the time to fix, as they said it."""
     triggers: list[str] = Field(default_factory=list, sa_type=json())
     """The escalation triggers that held, by key."""
+    cause: str = Field(default="", max_length=64)
+    """Why the call had to be escalated (seed 003), a key of the policy's causes."""
+    channel: str | None = Field(default=None, max_length=16)
+    """The channel the customer is contacted on from now on; ``None`` keeps the call's."""
 
 
 class Escalation(EscalationBase, table=True):
