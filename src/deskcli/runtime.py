@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from deskcli.config import paths
 from deskcli.config.filemodes import file_warnings
@@ -20,12 +20,15 @@ from deskcli.config.launch import DEMO_SEAT_HANDLE, LaunchOptions
 from deskcli.config.settings import AnalystProfile, Settings, load_settings, save_analyst_profile
 from deskcli.core.clock import Clock, SystemClock
 from deskcli.core.errors import DeskError, SettingsError, StartupError
-from deskcli.models import Analyst, AnalystBase
 from deskcli.services.actor import Actor
-from deskcli.services.lifecycle import analysts, knowledge
 from deskcli.services.rules.policy import Policies, load_policies
-from deskcli.services.timekeeping.business_time import BusinessCalendar
-from deskcli.store import db
+
+# The data layer (SQLAlchemy, SQLModel and the models, ~0.5 s of imports) is imported
+# where it is used, so a caller-id glance can run before it (see ``glance``).
+if TYPE_CHECKING:
+    from deskcli.models import Analyst, AnalystBase
+    from deskcli.services.timekeeping.business_time import BusinessCalendar
+    from deskcli.store import db
 
 T = TypeVar("T")
 
@@ -71,6 +74,8 @@ class Runtime:
                 f"config file {self.config_path} cannot be written: {exc.strerror or exc}.",
                 "Make its folder writable, or choose another file with --config PATH.",
             ) from exc
+        from deskcli.services.lifecycle import analysts
+
         self.settings = self.settings.model_copy(update={"analyst": profile})
         with self.store.write() as session:
             self.analyst = analysts.ensure_analyst(session, _analyst_base(profile), self.actor())
@@ -82,6 +87,8 @@ class Runtime:
 
 
 def _analyst_base(profile: AnalystProfile) -> AnalystBase:
+    from deskcli.models import AnalystBase
+
     return AnalystBase(
         handle=profile.handle,
         name=profile.name,
@@ -98,6 +105,8 @@ def _demo_seat(settings: Settings, options: LaunchOptions) -> Settings:
     the trainee's (or the analyst's) name goes in the greeting and on the scorecard.
     Nothing is written to the config file.
     """
+    from deskcli.store import db
+
     demo = (options.db or settings.demo()).expanduser().resolve()
     real = db.target_for(settings.db, settings.database_url).sqlite_path
     if real is not None and real == demo:
@@ -117,7 +126,13 @@ def _demo_seat(settings: Settings, options: LaunchOptions) -> Settings:
     return settings.model_copy(update={"analyst": seat, "db": demo, "database_url": None})
 
 
-def open_runtime(options: LaunchOptions, clock: Clock | None = None, progress: Progress | None = None) -> Runtime:
+Glance = Callable[[Settings, Policies], None]
+"""Called with the settings and policies before the data layer is imported (see ``open_runtime``)."""
+
+
+def open_runtime(
+    options: LaunchOptions, clock: Clock | None = None, progress: Progress | None = None, glance: Glance | None = None
+) -> Runtime:
     """Load settings and policies, open (and upgrade) the database, find the analyst.
 
     Every failure ends as a :class:`~deskcli.core.errors.DeskError` with a message for the
@@ -129,11 +144,21 @@ def open_runtime(options: LaunchOptions, clock: Clock | None = None, progress: P
     waits up to ``settings.startup_wait_seconds``, calling ``progress`` with the seconds left
     (the console shows them on its "Opening the database…" line), then raises
     :class:`~deskcli.core.errors.DatabaseBusy`.
+
+    ``glance`` is called once the settings and policies are read and before SQLAlchemy
+    and the models are imported: the console shows who is ringing (``--caller-id``)
+    from there, half a second or more before the database is open. A glance that
+    fails is ignored: opening goes on and says what is wrong, if anything is.
     """
     clock = clock or SystemClock()
     config_path = options.config or paths.config_file()
     settings = _step("reading the settings", lambda: _settings(options, config_path))
     policies = _step("reading the policy files", lambda: load_policies(settings.policy_dir))
+    if glance is not None:
+        with contextlib.suppress(Exception):
+            glance(settings, policies)
+    from deskcli.store import db
+
     target = _step("choosing the database", lambda: db.target_for(settings.db, settings.database_url))
     deadline = time.monotonic() + settings.startup_wait_seconds
     store = _step(
@@ -169,6 +194,8 @@ def _settings(options: LaunchOptions, config_path: Path) -> Settings:
 
 def _first_write(runtime: Runtime) -> None:
     """The shipped knowledge articles and the analyst's row, in one write."""
+    from deskcli.services.lifecycle import analysts, knowledge
+
     with runtime.store.write() as session:
         knowledge.sync_shipped(session, runtime.actor())
         if runtime.settings.analyst is not None:

@@ -62,9 +62,9 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
     resume = StageScreen.on_screen_resume
     show_promises = FollowUpScreen._show
 
-    def timed_matches(self, query, found):
+    def timed_matches(self, query, found, card=None):
         started = app.key_at
-        show_matches(self, query, found)
+        show_matches(self, query, found, card)
         if found and query == self.form.query:
             self.call_after_refresh(samples.add, "lookup_key_to_rows", started)
 

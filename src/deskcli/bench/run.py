@@ -179,15 +179,19 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
             desk.append(first_frame.time_to_text(first_frame.deskcli_argv(str(config.db_path)), b"Promises due today", env))
         figures.append(ratio_figure("first frame (median)", statistics.median(desk), statistics.median(bare), "s", 1.25,
                                     note=f"p95 {p95(desk):.3f} s vs {p95(bare):.3f} s"))
-        # A cold start by the phone system: --caller-id until the caller's name is on screen.
+        # A cold start by the phone system: --caller-id until the caller's name is on screen
+        # (the glance: name and greeting read before the data layer loads), each run
+        # beside a bare first frame of its own so both see the same load.
         number, name = a_caller(config.db_path, config.seed)
-        cold = []
+        cold, cold_bare = [], []
         for _ in range(max(3, config.first_frame_runs // 3)):
+            cold_bare.append(first_frame.time_to_text(first_frame.bare_argv(), MARK.encode(), env))
             cold.append(first_frame.time_to_text([*first_frame.deskcli_argv(str(config.db_path)), "--caller-id", number], name.encode(), env))
             end_interrupted_call(config.db_path)
-        bare_median = statistics.median(bare)
-        figures.append(ratio_figure("cold --caller-id → caller's name on screen (median)", statistics.median(cold), bare_median, "s", 3,
-                                    note=f"floor: the bare first frame; p95 {p95(cold):.3f} s"))
+        figures.append(ratio_figure("cold --caller-id → caller's name on screen (median)", statistics.median(cold),
+                                    statistics.median(cold_bare), "s", 3,
+                                    note=f"floor: the bare first frame, run between them; p95 {p95(cold):.3f} s; "
+                                         "the greeting screen with the card follows once the database is open"))
         # One more start, left running until the queue is loaded, for the start-up memory.
         first_frame.PEAKS.clear()
         first_frame.time_to_text(first_frame.deskcli_argv(str(config.db_path)), b"Promises due today", env, settle=3.0)

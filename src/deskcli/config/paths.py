@@ -42,6 +42,11 @@ def default_db_path() -> Path:
     return data_dir() / "deskcli.db"
 
 
+def sqlite_file(db: Path | None) -> Path:
+    """The SQLite file ``db`` names (``~`` expanded, made absolute), or the default one."""
+    return (db or default_db_path()).expanduser().resolve()
+
+
 def demo_db_path() -> Path:
     """The separate demo/training database (never the real one)."""
     return data_dir() / "demo.db"

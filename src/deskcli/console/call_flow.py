@@ -14,6 +14,7 @@ Every write goes through the app's serial writer, as one use case of
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,9 @@ class CallFlow:
         """When the caller rang off before their call record existed (the timer stops there)."""
         self.caller_id: str | None = None
         """The number the phone system gave, if any."""
+        self.ring_lookup: Future[Any] | None = None
+        """Who :attr:`caller_id` is (a :class:`~deskcli.services.actions.greeting.RingIn`), read
+        as soon as the ring was heard; the greeting's lookup takes it instead of querying."""
         self.article_id: int | None = None
         """A knowledge article the analyst opened and used during this call."""
         self.suggestions_found: bool | None = None
@@ -125,9 +129,34 @@ class CallFlow:
         self.install()
         self._reset()
         self.caller_id = caller_id
+        if caller_id:
+            self.ring_lookup = self._look_up_ringing(runtime, caller_id)
         self.answered_at = runtime.clock.now()
         self.timer_label = "call"
         self._show(Stage.GREETING)
+
+    def _look_up_ringing(self, runtime: Runtime, number: str) -> Future[Any]:
+        """Start reading who ``number`` is, in a thread, while the greeting screen is shown."""
+        from deskcli.services.actions import greeting
+
+        result: Future[Any] = Future()
+        now = runtime.clock.now()
+
+        def read() -> None:
+            try:
+                result.set_result(greeting.ring_in(runtime.store, number, region=runtime.settings.phone_region, now=now))
+            except BaseException as error:  # the greeting's own lookup runs instead
+                result.set_exception(error)
+
+        self.app.run_worker(read, thread=True, group="ring-lookup", exit_on_error=False)
+        return result
+
+    def take_ring_lookup(self, query: str) -> Future[Any] | None:
+        """The ring's read if ``query`` is the ringing number (once: a retyped lookup queries)."""
+        lookup, self.ring_lookup = self.ring_lookup, None
+        if lookup is None or query != self.caller_id:
+            return None
+        return lookup
 
     def open_call(self, call_id: int, stage: Stage | None = None, *, resume_talk: bool = False) -> None:
         """Open an existing call at ``stage`` (default: the stage it was left at)."""
@@ -164,6 +193,7 @@ class CallFlow:
         self.article_id = None
         self.suggestions_found = None
         self.caller_id = None
+        self.ring_lookup = None
         self.hung_up_at = None
         for screen in self.stage_screens():
             screen.renew_form_soon()

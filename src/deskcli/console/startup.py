@@ -18,10 +18,15 @@ from deskcli.ui.messages import RuntimeReady
 
 if TYPE_CHECKING:
     from deskcli.app import DeskApp
+    from deskcli.config.settings import Settings
     from deskcli.core.clock import Clock
     from deskcli.runtime import Runtime
+    from deskcli.services.rules.policy import Policies
 
 RuntimeOpener = Callable[[], "Runtime"]
+
+GLANCE_NOTICE = "caller-glance"
+"""The notice naming a ``--caller-id`` caller while the database opens."""
 
 
 class Startup:
@@ -44,7 +49,8 @@ class Startup:
             else:
                 from deskcli.runtime import open_runtime
 
-                runtime = open_runtime(app.options, self._clock, progress=self._waiting)
+                glance = self._glance if app.options.caller_id else None
+                runtime = open_runtime(app.options, self._clock, progress=self._waiting, glance=glance)
         except DeskError as error:
             app.call_from_thread(self._failed, error)
             return
@@ -52,6 +58,17 @@ class Startup:
             app.call_from_thread(self._failed, DeskError(f"deskcli could not start: {type(error).__name__}: {error}"))
             return
         app.call_from_thread(self._opened, runtime)
+
+    def _glance(self, settings: Settings, policies: Policies) -> None:
+        """``--caller-id``: the caller's name and the greeting on screen before the database is open (worker thread)."""
+        from deskcli.core.clock import SystemClock
+        from deskcli.services.actions.ringing import first_glance
+
+        number = self.app.options.caller_id
+        assert number is not None
+        line = first_glance(settings, policies, number, now=(self._clock or SystemClock()).now())
+        if line is not None:
+            self.app.call_from_thread(_notify, self.app, line, title="Incoming call", timeout=30, key=GLANCE_NOTICE)
 
     def _waiting(self, seconds_left: float) -> None:
         """Another program holds the database: say so, with the seconds left (worker thread)."""
@@ -115,6 +132,9 @@ class Startup:
             app.retry_outbox(quiet=True)
         app.console_started()
         app.first_call()
+        # The stage screens' modules loaded while nobody waits, so the first ring of the
+        # session does not pay for them (about 40 ms; a new call after a ring is timed).
+        app.set_timer(1.0, app.flow.install)
 
     def resume_or_answer(self) -> None:
         """Answer --caller-id, or go back to a call still in conversation (e.g. after a crash)."""
@@ -129,6 +149,7 @@ class Startup:
         assert runtime is not None and runtime.analyst is not None
         live = call.live_call(runtime.store, runtime.analyst.id)
         if app.options.caller_id:
+            app.call_from_thread(app.notices.dismiss, GLANCE_NOTICE)  # the greeting screen says it all now
             app.call_from_thread(app.flow.start_new_call, app.options.caller_id)
             if live is not None:
                 app.call_from_thread(

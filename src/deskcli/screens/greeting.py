@@ -180,11 +180,22 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
 
         runtime = self.runtime
         assert runtime is not None
-        found = greeting.find_callers(runtime.store, query, region=runtime.settings.phone_region)
+        ring = self._ring_lookup(query)
+        found = ring.found if ring is not None else greeting.find_callers(runtime.store, query, region=runtime.settings.phone_region)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_matches, query, found)
+            self.app.call_from_thread(self._show_matches, query, found, ring.card if ring is not None else None)
 
-    def _show_matches(self, query: str, found: list[CustomerMatch]) -> None:
+    def _ring_lookup(self, query: str) -> Any:
+        """The ringing number's read started when the phone rang (``None``: query as usual)."""
+        lookup = self.flow.take_ring_lookup(query)
+        if lookup is None:
+            return None
+        try:
+            return lookup.result(timeout=30)
+        except Exception:  # the lookup below says what is wrong, if anything still is
+            return None
+
+    def _show_matches(self, query: str, found: list[CustomerMatch], card: CustomerCard | None = None) -> None:
         if query != self.form.query:
             return  # the analyst has typed on since
         self.form.matches, self.form.matches_for = found, query
@@ -192,20 +203,25 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         if not found and query.strip():
             self.query_one(CallerCard).show_message(f"No customer matches {query!r}. Enter adds a new customer.")
         if self.flow.caller_id and query == self.flow.caller_id:
-            self._caller_id_result(found)
+            self._caller_id_result(found, card)
         elif self.form.enter_waiting:
             self.form.enter_waiting = False
             self._lookup_submitted()
 
-    def _caller_id_result(self, found: list[CustomerMatch]) -> None:
-        """``--caller-id``: one match is the caller; none opens the new-customer form."""
+    def _caller_id_result(self, found: list[CustomerMatch], card: CustomerCard | None = None) -> None:
+        """``--caller-id``: one match is the caller; none opens the new-customer form.
+
+        ``card`` is the caller's card when it was read with the ring (no second read)."""
         caller_id = self.flow.caller_id
         self.flow.caller_id = None
         if len(found) == 1:
             # Decided once the card is in: a caller with an open call may be ringing
             # about it (ctrl+t), which must not start a new record behind their back.
             self.form.caller_id_customer = found[0].id
-            self._load_card(found[0].id)
+            if card is not None and card.customer.id == found[0].id:
+                self._show_card(card)
+            else:
+                self._load_card(found[0].id)
         elif not found:
             self.action_new_customer()
             self.query_one("#new-phone", Input).value = caller_id or ""
@@ -223,8 +239,11 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
     @on(OptionList.OptionHighlighted, "#matches")
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None:
+            customer_id = int(event.option.id)
+            if self.form.card is not None and self.form.card.customer.id == customer_id:
+                return  # that card is on screen already (read with the ring)
             # After the matches are drawn: the card's queries must not delay the rows.
-            self.call_after_refresh(self._load_card, int(event.option.id))
+            self.call_after_refresh(self._load_card, customer_id)
 
     @on(OptionList.OptionSelected, "#matches")
     def _selected(self, event: OptionList.OptionSelected) -> None:

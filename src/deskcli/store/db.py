@@ -59,7 +59,7 @@ def target_for(db: Path | None, database_url: str | None) -> DatabaseTarget:
             resolved = url.set(database=str(path)).render_as_string(hide_password=False)
             return DatabaseTarget(resolved, path)
         return DatabaseTarget(database_url, None)
-    path = (db or paths.default_db_path()).expanduser().resolve()
+    path = paths.sqlite_file(db)
     return DatabaseTarget(f"sqlite:///{path}", path)
 
 

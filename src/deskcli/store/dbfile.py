@@ -107,6 +107,17 @@ def _check_writable(path: Path) -> None:
         )
 
 
+def open_for_a_glance(path: Path, timeout_s: float = 0.2) -> sqlite3.Connection:
+    """A read-only connection for a quick look before the store is open (waits ``timeout_s`` for a lock).
+
+    Not immutable (unlike the checks' connection): another console may be writing.
+    Raises :class:`sqlite3.Error` when the file cannot be read.
+    """
+    if not path.is_file():
+        raise sqlite3.OperationalError(f"{path} does not exist")
+    return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=timeout_s)
+
+
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection that leaves no trace on the file."""
     # Without a -wal file there is nothing to recover, so the file can be read as

@@ -81,3 +81,27 @@ def caller_card(store: Store, customer_id: int, *, now: datetime, exclude_call_i
     """What the analyst sees about a caller before speaking."""
     with store.read() as session:
         return callview.customer_card(session, customer_id, now=now, exclude_call_id=exclude_call_id)
+
+
+@dataclass(frozen=True)
+class RingIn:
+    """Who a ringing number is: the matching customers, and the card when exactly one matches."""
+
+    number: str
+    found: list[CustomerMatch]
+    card: CustomerCard | None
+
+
+def ring_in(store: Store, number: str, *, region: str, now: datetime) -> RingIn:
+    """The phone rang with ``number``: its callers and, for a single one, their card, in one read.
+
+    Run as soon as the ring is heard, while the greeting screen is being shown, so the
+    card is ready when the screen is (the lookup and the card would otherwise follow each
+    other, each in its own worker).
+    """
+    with store.read() as session:
+        found = customers.lookup(session, number, region=region, limit=12)
+        card = None
+        if len(found) == 1:
+            card = callview.customer_card(session, found[0].id, now=now, exclude_call_id=None)
+        return RingIn(number, found, card)
