@@ -54,11 +54,15 @@ def test_dry_run_then_commit_then_undo(tmp_path: Path) -> None:
     assert 'line 7, column "Full Name": conflict:' in dry.stdout
     assert "Traceback" not in dry.stderr
     assert [line.split(",")[0] for line in errors.read_text(encoding="utf-8").splitlines()] == ["line", "6", "7"]
-    before = _fingerprint(database)
+    assert "does not exist yet: this dry run reads an empty database and writes nothing" in dry.stdout
+    assert not database.exists()  # a dry run creates no database
 
     refused = deskcli("import", "customers", str(path), "--commit", db=database)
     assert refused.returncode == 1
     assert "Nothing was imported" in refused.stderr and "all-or-nothing" in refused.stderr
+    assert _rows(database, "customer") == [] and _rows(database, "import_batch") == []
+    before = _fingerprint(database)
+    assert deskcli("import", "customers", str(path), db=database).returncode == 1  # a dry run on it: still nothing
     assert _fingerprint(database) == before
 
     done = deskcli("import", "customers", str(path), "--commit", "--partial", db=database)
@@ -93,6 +97,43 @@ def test_messy_calls_file_through_the_command_line(tmp_path: Path) -> None:
     exported = list(csv.DictReader(io.StringIO(deskcli("export", "calls", db=database).stdout)))
     assert [row["external_id"] for row in exported] == ["T-100", "T-101", "T-103", "T-104"]
     assert {row["notes"] for row in exported} == {""}  # every description was a placeholder
+
+
+def test_reading_options_and_undoing_a_calls_batch(tmp_path: Path) -> None:
+    """--separator splits multi-value cells, --missing adds a marker for "not known", --timezone reads local
+    times in another zone; undo of a calls batch removes its calls and their timeline events."""
+    database = tmp_path / "desk.db"
+    people = write(tmp_path / "people.csv", [
+        ["Name", "E-mail", "Phones", "Department"],
+        ["Ann Smith", "ann@acme.example", "020 7946 0101 | 07700 900101", "unknown"],
+        ["Bob Jones", "bob@acme.example", "020 7946 0102", "Finance"],
+    ])
+    done = deskcli("import", "customers", str(people), "--separator", "|", "--missing", "unknown", "--commit", db=database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    phones = sorted(row[0] for row in sqlite3.connect(database).execute(
+        "SELECT raw FROM customer_phone JOIN customer ON customer.id = customer_id WHERE name = 'Ann Smith'"))
+    assert phones == ["020 7946 0101", "07700 900101"]
+    departments = dict(sqlite3.connect(database).execute("SELECT name, department FROM customer"))
+    assert departments == {"Ann Smith": "", "Bob Jones": "Finance"}
+
+    tickets = write(tmp_path / "tickets.csv", [
+        ["Ticket", "Requester Email", "Subject", "Status", "Created"],
+        ["T-1", "ann@acme.example", "Printer jam", "Open", "2024-03-05 09:15"],
+        ["T-2", "bob@acme.example", "VPN", "Open", "2024-07-05 14:05"],
+    ])
+    calls_done = deskcli("import", "calls", str(tickets), "--timezone", "America/New_York", "--commit", db=database)
+    assert calls_done.returncode == 0, calls_done.stdout + calls_done.stderr
+    opened = dict(sqlite3.connect(database).execute("SELECT external_id, opened_at FROM call"))
+    assert opened["T-1"].startswith("2024-03-05 14:15")  # 09:15 in New York (EST) is 14:15 UTC
+    assert opened["T-2"].startswith("2024-07-05 18:05")  # EDT in summer
+    assert len(_rows(database, "call_event")) >= 2
+    batch = next(line for line in deskcli("import", "list", db=database).stdout.splitlines() if "calls" in line)
+    number = batch.split("batch ")[1].split()[0].rstrip(":,")
+    undone = deskcli("import", "undo", number, db=database)
+    assert undone.returncode == 0, undone.stderr
+    assert "removed 2 calls" in undone.stdout
+    assert _rows(database, "call") == [] and _rows(database, "call_event") == []
+    assert len(_rows(database, "customer")) == 2  # the customers' batch stays
 
 
 def test_saved_mapping_is_used_next_time(tmp_path: Path) -> None:

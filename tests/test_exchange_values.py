@@ -50,6 +50,16 @@ def test_an_ambiguous_slashed_date_is_an_error_and_counted() -> None:
     assert reader.ambiguous == 1
 
 
+def test_a_file_mixing_day_first_and_month_first_dates_is_flagged() -> None:
+    """13/03 (day first) then 03/14 (month first): the second is an error naming the first; the first order stands."""
+    reader = DateReader(LONDON)
+    assert reader.parse("13/03/2024") == _utc(2024, 3, 13)
+    with pytest.raises(DateError, match=r"'03/14/2024' can only be month first, but '13/03/2024' earlier.*mixes both orders"):
+        reader.parse("03/14/2024")
+    assert reader.parse("14/03/2024") == _utc(2024, 3, 14)  # the file's order goes on reading
+    assert DateReader(LONDON, "MM/DD/YYYY").parse("03/14/2024") == _utc(2024, 3, 14)
+
+
 @pytest.mark.parametrize(
     ("date_format", "expected"),
     [("DD/MM/YYYY", _utc(2024, 1, 3)), ("MM/DD/YYYY", _utc(2024, 3, 1)), ("%m/%d/%Y", _utc(2024, 3, 1))],

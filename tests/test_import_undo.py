@@ -90,6 +90,24 @@ def test_calls_worked_on_since_refuse_the_undo(store: Store, actor: Actor, batch
         assert session.get(ImportBatch, calls_batch).undone_at is None
 
 
+def test_a_draft_or_a_review_on_an_imported_call_refuses_the_undo(store: Store, actor: Actor, batches) -> None:
+    """Words typed on an imported call (a draft not saved yet) and an escalation review are work too."""
+    from deskcli.models import EscalationReview
+    from deskcli.services.lifecycle import drafts
+
+    _customers, calls_batch = batches
+    with store.read() as session:
+        typed_on, reviewed = session.exec(select(Call).where(Call.external_id.in_(["T-100", "T-101"])).order_by(Call.external_id)).all()
+    with store.write() as session:
+        drafts.save_draft(session, typed_on.id, "notes", "caller rang again about the jam", actor)
+        session.add(EscalationReview(call_id=reviewed.id, reviewer_id=actor.analyst_id, reviewed_at=actor.now()))
+    with pytest.raises(RuleViolation) as refused, store.write() as session:
+        undo(session, calls_batch, actor)
+    assert f"{typed_on.reference} (unsaved drafts)" in str(refused.value)
+    assert f"{reviewed.reference} (escalation reviews)" in str(refused.value)
+    assert _count(store, Call) == 3
+
+
 def test_undo_puts_back_what_an_update_changed_unless_changed_since(store: Store, actor: Actor, tmp_path: Path,
                                                                    clock: ManualClock) -> None:
     """Two customers updated by a batch: one untouched since gets its old values (and loses the added

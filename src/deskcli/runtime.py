@@ -186,6 +186,13 @@ def open_runtime(
     return runtime
 
 
+def database_file(options: LaunchOptions) -> Path | None:
+    """The SQLite file these options would open, without opening it (``None``: a server database URL)."""
+    config_path = options.config or paths.config_file()
+    settings = _step("reading the settings", lambda: _settings(options, config_path))
+    return None if settings.database_url else paths.sqlite_file(settings.db)
+
+
 def _settings(options: LaunchOptions, config_path: Path) -> Settings:
     if options.is_demo:
         return _demo_seat(load_settings(config_path, db=None), options)

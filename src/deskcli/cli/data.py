@@ -63,16 +63,12 @@ def import_group() -> None:
 
 
 def _run_import(options: LaunchOptions, kind: str, **given) -> None:
-    from sqlalchemy.exc import DBAPIError
-
-    from deskcli.cli.progress import Progress
     from deskcli.core.errors import DeskError
     from deskcli.runtime import open_runtime
     from deskcli.services.exchange import mapping
-    from deskcli.services.exchange.batch import ImportRefused
-    from deskcli.services.exchange.importer import ImportRequest, Office, run_import
-    from deskcli.store.db import as_store_error
+    from deskcli.services.exchange.importer import ImportRequest
 
+    scratch = None
     try:
         request = ImportRequest(
             kind=kind, path=given["file"], columns=mapping.parse_map_options(given["maps"]),
@@ -83,9 +79,45 @@ def _run_import(options: LaunchOptions, kind: str, **given) -> None:
         )
         if request.partial and not request.commit:
             raise DeskError("--partial goes with --commit (a dry run writes nothing anyway).")
+        options, scratch = _dry_run_database(options, request.commit)
         runtime = open_runtime(options)
     except DeskError as error:
+        if scratch is not None:
+            scratch.cleanup()
         fail(error)
+    try:
+        _import_with(runtime, request)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _dry_run_database(options: LaunchOptions, commit: bool):
+    """A dry run never creates the database: on a file not made yet it reads an empty one in a scratch folder."""
+    import dataclasses
+    import tempfile
+
+    from deskcli.runtime import database_file
+
+    file = database_file(options)
+    if commit or file is None or file.exists():
+        return options, None
+    scratch = tempfile.TemporaryDirectory(prefix="deskcli-dry-run-")
+    click.echo(f"{plain(file)} does not exist yet: this dry run reads an empty database and writes nothing "
+               "(--commit creates it).")
+    return dataclasses.replace(options, db=Path(scratch.name) / file.name), scratch
+
+
+def _import_with(runtime, request) -> None:
+    """Run the import (or its dry run) on the open runtime, print the report, exit 1 on rows in error."""
+    from sqlalchemy.exc import DBAPIError
+
+    from deskcli.cli.progress import Progress
+    from deskcli.core.errors import DeskError
+    from deskcli.services.exchange.batch import ImportRefused
+    from deskcli.services.exchange.importer import Office, run_import
+    from deskcli.store.db import as_store_error
+
     progress = Progress(f"reading {request.path.name}")
     refused = None
     try:

@@ -68,6 +68,8 @@ class DateReader:
         self.day_first_seen = False
         self.month_first_seen = False
         """Whether the file holds slashed dates that can only be day first (or month first)."""
+        self._implied: tuple[str, str] | None = None
+        """The order the first telling slashed date of the file implied (``day``/``month``), and that date."""
 
     def parse(self, text: str) -> datetime:
         """``text`` as an aware UTC datetime, or :class:`DateError`."""
@@ -113,9 +115,11 @@ class DateReader:
         if separator in "-.":
             return first, second  # DD-MM-YYYY and DD.MM.YYYY: the forms exports write day first
         if first > 12 >= second:
+            self._settled("day", text)
             self.day_first_seen = True
             return first, second
         if second > 12 >= first:
+            self._settled("month", text)
             self.month_first_seen = True
             return second, first
         if first == second:
@@ -125,6 +129,23 @@ class DateReader:
             f"{text!r} is ambiguous: day {first} of month {second}, or month {first} day {second}? "
             "Give --date-format DD/MM/YYYY or MM/DD/YYYY."
         )
+
+    def _settled(self, order: str, text: str) -> None:
+        """A slashed date that can only be ``order`` first: refused if the file said the other order before.
+
+        ``13/03/2024`` then ``03/14/2024`` in one file: each reads one way only, but
+        together they say the file was written two ways, so its ambiguous dates cannot
+        be trusted to either order. The first telling date wins; the others are errors.
+        """
+        if self._implied is None:
+            self._implied = (order, text)
+            return
+        seen, example = self._implied
+        if seen != order:
+            raise DateError(
+                f"{text!r} can only be {order} first, but {example!r} earlier in this file can only be {seen} "
+                "first: the file mixes both orders. Correct these dates, or give --date-format DD/MM/YYYY or MM/DD/YYYY."
+            )
 
     def _build(self, text: str, year: int, month: int, day: int, rest: str) -> datetime:
         time = _TIME.match(rest)

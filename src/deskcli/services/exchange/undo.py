@@ -32,11 +32,13 @@ from deskcli.core.enums import EventKind
 from deskcli.core.errors import RuleViolation
 from deskcli.models import (
     Call,
+    CallDraft,
     CallEvent,
     Commitment,
     Customer,
     CustomerPhone,
     Escalation,
+    EscalationReview,
     ImportBatch,
     ImportChange,
     ImportKey,
@@ -89,8 +91,10 @@ def _refuse_if_worked(session: Session, batch: ImportBatch) -> None:
             select(_event.c.call_id).where(_event.c.call_id.in_(ours), _event.c.kind != EventKind.IMPORTED.value)
         )).order_by(_call.c.reference).limit(20)
     ).scalars().all()
+    # Drafts are words typed on the call and not saved yet; a review is a supervisor's work on it.
     for table, label in ((Commitment.__table__, "promises"), (Escalation.__table__, "escalations"),
-                         (Scorecard.__table__, "scorecards")):
+                         (Scorecard.__table__, "scorecards"), (CallDraft.__table__, "unsaved drafts"),
+                         (EscalationReview.__table__, "escalation reviews")):
         found = connection.execute(
             select(_call.c.reference).where(_call.c.id.in_(select(table.c.call_id).where(table.c.call_id.in_(ours))))
             .order_by(_call.c.reference).limit(20)
