@@ -271,4 +271,4 @@ def test_export_formats_and_bad_period(tmp_path: Path) -> None:
     assert len(lines) > 10 and all(line.startswith("{") for line in lines)
     assert deskcli("export", "customers", "--format", "json", db=database).stdout.lstrip().startswith("[")
     bad = deskcli("export", "calls", "--period", "last fortnight", db=database)
-    assert bad.returncode == 2 and "--period 'last fortnight'" in bad.stderr
+    assert bad.returncode == 2 and "period: 'lastfortnight' is not a period" in bad.stderr

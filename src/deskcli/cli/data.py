@@ -306,7 +306,7 @@ def export(options: LaunchOptions, kind: str, period: str | None, fmt: str, outp
     from deskcli.models import Call, CallEvent, Customer
     from deskcli.runtime import open_runtime
     from deskcli.services.exchange import export as exporting
-    from deskcli.services.exchange import period as periods
+    from deskcli.services.reports.period import parse_bounds
     from deskcli.store.db import as_store_error
 
     try:
@@ -316,7 +316,7 @@ def export(options: LaunchOptions, kind: str, period: str | None, fmt: str, outp
     zone = runtime.settings.zone()
     temporary = output.with_name(f".{output.name}.partial-{os.getpid()}") if output is not None else None
     try:
-        bounds = periods.parse(period, zone, runtime.clock.now()) if period else None
+        bounds = parse_bounds(period, now=runtime.clock.now(), zone=zone) if period else None
         with runtime.store.read() as session:
             progress = None
             if output is not None:

@@ -18,7 +18,8 @@ from deskcli.core.errors import RuleViolation
 PERIOD_HELP = (
     "today, yesterday, week (this week), last-week, month (this month), last-month, year, "
     "7d or 30d (the last N days), 2026-03-10 (a day), 2026-W11 (an ISO week), 2026-03 (a month), "
-    "2026 (a year), or 2026-03-01..2026-03-31 (a custom range, both days included)"
+    "2026 (a year), or 2026-03-01..2026-03-31 (a custom range, both days included; "
+    "exports may leave one end open: 2026-03.. or ..2025)"
 )
 """What a period may be, for messages and ``--help``."""
 
@@ -180,3 +181,25 @@ def parse_period(text: str, *, now: datetime, zone: ZoneInfo) -> Period:
             raise RuleViolation(f"period: {text.strip()!r} ends ({last.last}) before it starts ({first.first}).")
         return Period(first.first, last.last, "range", zone)
     return _single(cleaned, today, zone)
+
+
+def parse_bounds(text: str, *, now: datetime, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """The UTC bounds ``[start, end)`` of a period, where a range may leave either end open.
+
+    For exports and history: ``2026-03..`` is everything from March on, ``..2025`` everything
+    up to the end of 2025; any other period reads as :func:`parse_period` reads it.
+    """
+    cleaned = text.strip().lower().replace(" ", "")
+    if ".." in cleaned:
+        left, _, right = cleaned.partition("..")
+        if not left and not right:
+            raise RuleViolation(f"period: {text.strip()!r} has neither a start nor an end; expected {PERIOD_HELP}.")
+        if left and right:
+            period = parse_period(cleaned, now=now, zone=zone)
+            return period.start, period.end
+        today = now.astimezone(zone).date()
+        if left:
+            return _single(left, today, zone).start, None
+        return None, _single(right, today, zone).end
+    period = parse_period(cleaned, now=now, zone=zone)
+    return period.start, period.end
