@@ -16,9 +16,10 @@ from sqlalchemy import insert
 from deskcli.core.errors import DeskError
 from deskcli.models import Call, CustomerCreate
 from deskcli.services.actor import Actor
-from deskcli.services.exchange import export, period
+from deskcli.services.exchange import export
 from deskcli.services.lifecycle import calls
 from deskcli.services.lookup import customers
+from deskcli.services.reports.period import parse_bounds
 from deskcli.store.db import Store
 
 LONDON = ZoneInfo("Europe/London")
@@ -57,7 +58,7 @@ def test_calls_and_events_export_with_local_times_and_a_period(store: Store, act
     everything = list(csv.DictReader(io.StringIO(_text(store, "calls", "csv"))))
     assert [row["reference"] for row in everything] == [first, second]
     assert everything[1]["opened_at"] == "2026-04-19T15:00:00+01:00"  # British Summer Time by then
-    march = period.parse("2026-03", LONDON, clock.now())
+    march = parse_bounds("2026-03", now=clock.now(), zone=LONDON)
     assert [row["reference"] for row in csv.DictReader(io.StringIO(_text(store, "calls", "csv", march)))] == [first]
     events = [json.loads(line) for line in _text(store, "events", "jsonl").splitlines()]
     assert [(e["call_reference"], e["kind"], e["actor"]) for e in events] == [(first, "created", "ajones"),
@@ -78,14 +79,14 @@ def test_calls_and_events_export_with_local_times_and_a_period(store: Store, act
 )
 def test_periods(text: str, start: datetime, end: datetime | None) -> None:
     """Years, months, days, ranges and named periods, as [start, end) in UTC."""
-    assert period.parse(text, LONDON, datetime(2026, 3, 10, 14, tzinfo=UTC)) == (start, end)
+    assert parse_bounds(text, now=datetime(2026, 3, 10, 14, tzinfo=UTC), zone=LONDON) == (start, end)
 
 
 @pytest.mark.parametrize("text", ["last week", "2026-13", "2026-03-10..2026-03-01"])
 def test_bad_periods_say_what_is_understood(text: str) -> None:
     """A period that cannot be read is refused with the forms that can."""
-    with pytest.raises(DeskError, match="--period"):
-        period.parse(text, LONDON, datetime(2026, 3, 10, tzinfo=UTC))
+    with pytest.raises(DeskError, match=r"period: .*expected|period: .*before it starts"):
+        parse_bounds(text, now=datetime(2026, 3, 10, tzinfo=UTC), zone=LONDON)
 
 
 def _add_calls(store: Store, actor: Actor, customer_id: int, count: int, start: int = 0) -> None:
