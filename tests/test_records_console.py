@@ -253,3 +253,57 @@ async def test_the_records_screens_are_one_key_from_the_queue_and_in_the_palette
             await pilot.press("escape")
             await settle(app, pilot)
             assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_history_and_the_review_list_page_by_keys(db_path, clock, policies):
+    """] and [ page through the history (25 calls a screen) and the review list (50 a page); u in the
+    review list shows only the escalations nobody has reviewed."""
+    from deskcli.screens.history import SCREEN_PAGE
+    from deskcli.services.records.review_list import PAGE
+
+    store = db.open_store(db.target_for(db_path, None))
+    try:
+        desk = Desk(store, clock, policies)
+        caller = desk.customer("Siobhan O'Neill")
+        made = []
+        for number in range(PAGE + 2):
+            desk.wait(minutes=1)
+            call = desk.call(caller, summary=f"Printer {number} offline", category="hardware", priority=3)
+            desk.escalate(call)
+            made.append(call)
+        reviewed = made[0]
+        desk.do(lambda s, by: s.add(EscalationReview(call_id=reviewed, reviewer_id=by.analyst_id, reviewed_at=by.now())))
+    finally:
+        store.dispose()
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(app, pilot, HistoryScreen())
+        await type_text(pilot, "printer")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        first_page = _history(app)
+        assert len(first_page) == SCREEN_PAGE and first_page[0].startswith(f"HD-{PAGE + 2:06d}")  # newest first
+        await pilot.press("down", "]")
+        await settle(app, pilot)
+        second_page = _history(app)
+        assert len(second_page) == SCREEN_PAGE and second_page[0].startswith(f"HD-{PAGE + 2 - SCREEN_PAGE:06d}")
+        await pilot.press("[")
+        await settle(app, pilot)
+        assert _history(app) == first_page
+        app.pop_screen()
+        await settle(app, pilot)
+        app.push_screen(ReviewListScreen())
+        await settle(app, pilot)
+        assert len(_rows(app, "#review-table")) == PAGE
+        assert f"1-{PAGE} of {PAGE + 2} escalated calls" in str(app.screen.query_one("#review-summary", Static).render())
+        await pilot.press("]")
+        await settle(app, pilot)
+        assert len(_rows(app, "#review-table")) == 2
+        await pilot.press("]")  # past the last page: stays
+        await settle(app, pilot)
+        assert len(_rows(app, "#review-table")) == 2
+        await pilot.press("[", "u")
+        await settle(app, pilot)
+        shown = {row[0] for row in _rows(app, "#review-table")}
+        assert f"HD-{1:06d}" not in shown  # the reviewed one is left out
+        assert f"1-{PAGE} of {PAGE + 1} unreviewed escalations" in str(app.screen.query_one("#review-summary", Static).render())
