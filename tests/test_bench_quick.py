@@ -27,6 +27,9 @@ EXPECTED = {
     "report: first-contact resolution (median)",
     "report: service levels (sla) (median)",
     "import 2,000 customers",
+    "export every call: peak RSS",
+    "cold --caller-id → caller's name on screen (median)",
+    "phone rings → caller's card on screen (median)",
 }
 
 
@@ -42,7 +45,8 @@ def test_bench_quick_runs_and_reports_every_figure(tmp_path):
     names = {figure["name"] for figure in report["figures"]}
     assert names >= EXPECTED
     by_name = {figure["name"]: figure for figure in report["figures"]}
-    for name in ("first frame (median)", "lookup query (median)", "queue: my open calls (median)", "import 2,000 customers"):
+    for name in ("first frame (median)", "lookup query (median)", "queue: my open calls (median)", "import 2,000 customers",
+                 "export every call: peak RSS", "cold --caller-id → caller's name on screen (median)"):
         assert by_name[name]["floor"] > 0 and by_name[name]["value"] > 0  # measured against a floor
     assert by_name["peak RSS of the app"]["value"] > 10
     assert report["customers"] == 2_000 and report["calls"] == 20_000

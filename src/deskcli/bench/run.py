@@ -241,6 +241,10 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
         from deskcli.bench import importing
 
         imported = importing.measure(home, config.customers, config.seed)
+        progress(f"exporting {config.calls:,} calls against exporting a few pages")
+        from deskcli.bench import exporting
+
+        exported = exporting.measure(config.db_path)
 
     lookups = samples.get("lookup_key_to_rows", [])
     figures.append(limit_figure("lookup key → rows on screen (p95)", p95(lookups), "ms", 50, "p95 < 50 ms",
@@ -278,6 +282,7 @@ def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
     figures.append(Figure(f"open the follow-up list ({config.pending_promises:,} promises; median)",
                           statistics.median(follow) if follow else 0.0, "ms", note="key → first page of rows on screen"))
     figures.append(imported)
+    figures.append(exported)
     peak = max(inapp["peak_rss_mb"], first_frame_rss)
     figures.append(limit_figure("peak RSS of the app", peak, "MB", 100, "≤ 100 MB", inclusive=True,
                                 note=f"whole in-app run {inapp['peak_rss_mb']:.1f} MB; start-up with the queue loaded "
