@@ -191,11 +191,14 @@ async def run(db_path: Path, prefixes: list[str], *, note_keys: int, stage_round
                 await pilot.press(key)
                 await settle(app, pilot)
         app.measuring_stages = False  # type: ignore[attr-defined]
+        # The stage screens' size, for the floor's two screens of the same widget count.
+        stage_widgets = max((len(list(screen.query("*"))) for screen in app.flow.stage_screens()), default=0)
         await pilot.press("ctrl+g")
         await settle(app, pilot)
     return {
         "samples": samples.data,
         "peak_rss_mb": first_frame.peak_rss_mb(),
+        "stage_widgets": stage_widgets,
     }
 
 
