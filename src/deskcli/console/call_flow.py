@@ -58,7 +58,9 @@ class CallFlow:
         self.hung_up_at: datetime | None = None
         """When the caller rang off before their call record existed (the timer stops there)."""
         self.caller_id: str | None = None
-        """The number the phone system gave, if any."""
+        """The number the phone system gave, until the greeting has looked it up."""
+        self.came_in_on = ""
+        """The number the phone system gave for this call, kept for the whole call (a call-back rings it)."""
         self.article_id: int | None = None
         """A knowledge article the analyst opened and used during this call."""
         self.suggestions_found: bool | None = None
@@ -125,6 +127,7 @@ class CallFlow:
         self.install()
         self._reset()
         self.caller_id = caller_id
+        self.came_in_on = caller_id or ""
         self.answered_at = runtime.clock.now()
         self.timer_label = "call"
         self._show(Stage.GREETING)
@@ -164,6 +167,7 @@ class CallFlow:
         self.article_id = None
         self.suggestions_found = None
         self.caller_id = None
+        self.came_in_on = ""
         self.hung_up_at = None
         for screen in self.stage_screens():
             screen.renew_form_soon()
