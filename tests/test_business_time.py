@@ -141,6 +141,21 @@ def test_shipped_policy_skips_christmas_eve_christmas_and_boxing_day_observed():
     assert calendar.add(local(2026, 12, 23, 17), HOUR) == local(2026, 12, 29, 8, 30)
 
 
+def test_a_business_day_is_a_day_the_desk_opens():
+    """is_business_day: a weekday with hours, not a public holiday, an office closed day, a closure rule's day or a day with no hours."""
+    calendar = policy(
+        holiday_country="GB", holiday_subdivision="ENG", office_closed_days=["2026-12-24"],
+        recurring_closures=["FREQ=MONTHLY;BYDAY=1MO"], hours={**WEEKDAYS_WITH_LUNCH, "wed": []},
+    ).calendar(LONDON)
+    assert calendar.is_business_day(date(2026, 3, 10))  # an ordinary Tuesday
+    assert not calendar.is_business_day(date(2026, 3, 11))  # Wednesday: no hours
+    assert not calendar.is_business_day(date(2026, 3, 14))  # Saturday
+    assert not calendar.is_business_day(date(2026, 4, 3))  # Good Friday
+    assert not calendar.is_business_day(date(2026, 5, 4))  # early May bank holiday
+    assert not calendar.is_business_day(date(2026, 12, 24))  # the office's closed day
+    assert not calendar.is_business_day(date(2026, 3, 2))  # the first Monday of the month
+
+
 def test_holidays_are_looked_up_per_year():
     """A span over New Year counts neither the 31st (office closed) nor 1 January (holiday) in the shipped policy."""
     shipped = datafiles.load_toml_model(SlaPolicy, "policies/sla.toml")

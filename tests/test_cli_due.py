@@ -73,6 +73,28 @@ def test_due_json_and_nothing_overdue_exits_0(db_path, profile):
     assert data[0]["overdue"] is False and data[0]["reference"] == "HD-000001"
 
 
+def test_due_shows_the_number_to_ring(db_path, profile):
+    """A call-back's number is on its line ("ring …") and in the JSON; a promise without one has no "ring"."""
+    runtime = open_runtime(LaunchOptions(db=db_path), SystemClock())
+    try:
+        with runtime.store.write() as session:
+            customer = customers.create_customer(session, CustomerCreate(name="Ray Ring"), runtime.actor(), region="GB")
+            call = calls.create_call(session, customer.id, runtime.actor())
+            soon = runtime.clock.now() + timedelta(minutes=20)
+            commitments.make_commitment(session, call.id, CommitmentKind.CALLBACK, soon, runtime.actor(),
+                                        description="Ring Ray", contact_number="07700 900321")
+            commitments.make_commitment(session, call.id, CommitmentKind.PROMISE, soon + timedelta(minutes=5), runtime.actor(),
+                                        description="Send the form")
+    finally:
+        runtime.close()
+    text = deskcli("--db", str(db_path), "due", "--within", "60")
+    assert text.returncode == 0, text.stderr
+    ring, form = text.stdout.splitlines()
+    assert ring.endswith("Ring Ray  ring 07700 900321") and "ring" not in form.removesuffix("Send the form")
+    data = json.loads(deskcli("--db", str(db_path), "due", "--json", "--within", "60").stdout)
+    assert [(item["description"], item["contact_number"]) for item in data] == [("Ring Ray", "07700 900321"), ("Send the form", "")]
+
+
 def test_due_horizon_leaves_later_promises_out(db_path, profile):
     """Promises beyond --within are not listed."""
     promises(db_path, 300)

@@ -97,7 +97,7 @@ async def test_a_resolved_on_first_contact_with_a_knowledge_article(db_path, clo
         assert isinstance(app.screen, FollowUpScreen)
         table = app.screen.query_one("#all-promises", DataTable)
         assert table.row_count == 1
-        assert "Relationship follow-up" in str(table.get_row_at(0)[5])
+        assert "Relationship follow-up" in str(table.get_row_at(0)[6])
 
     def check(runtime):
         call = only_call(runtime)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import dataclasses
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,8 +17,9 @@ from deskcli.services.lifecycle.escalations import EscalationRequest
 from deskcli.services.lifecycle.followup import default_follow_up
 from deskcli.services.lookup import customers
 from deskcli.services.rules import prompts
-from deskcli.services.rules.policy import FollowUpPolicy, GreetingPolicy
+from deskcli.services.rules.policy import FollowUpPolicy, GreetingPolicy, SlaPolicy
 from deskcli.services.rules.triggers import evaluate
+from deskcli.services.timekeeping.business_time import BusinessCalendar, Range
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -28,6 +30,16 @@ def utc(*parts: int) -> datetime:
 
 # --- default follow-up ------------------------------------------------------------------
 
+WEEKDAYS = BusinessCalendar(LONDON, {day: (Range(9 * 60, 17 * 60),) for day in range(5)})
+"""Monday to Friday, no holidays: the weekly shape alone."""
+
+
+@pytest.fixture
+def office(policies) -> BusinessCalendar:
+    """The shipped SLA calendar: England's bank holidays, 24 and 31 December 2026 closed."""
+    return policies.sla.calendar(LONDON)
+
+
 @pytest.mark.parametrize(
     ("now", "expected", "why"),
     [
@@ -37,29 +49,70 @@ def utc(*parts: int) -> datetime:
         (utc(2026, 3, 13, 9, 0), utc(2026, 3, 16, 10, 0), "Friday -> Monday"),
         (utc(2026, 3, 14, 12, 0), utc(2026, 3, 16, 10, 0), "Saturday -> Monday"),
         (utc(2026, 3, 15, 12, 0), utc(2026, 3, 16, 10, 0), "Sunday -> Monday"),
+        (utc(2026, 4, 2, 14, 0), utc(2026, 4, 7, 9, 0), "Thursday before Easter -> Tuesday (Good Friday, Easter Monday)"),
+        (utc(2026, 5, 1, 14, 0), utc(2026, 5, 5, 9, 0), "Friday 1 May -> Tuesday (early May bank holiday)"),
+        (utc(2026, 5, 22, 14, 0), utc(2026, 5, 26, 9, 0), "Friday 22 May -> Tuesday (spring bank holiday)"),
+        (utc(2026, 12, 23, 14, 0), utc(2026, 12, 29, 10, 0), "23 December -> 29th (24th closed, Christmas, Boxing Day moved to the 28th)"),
+        (utc(2026, 12, 30, 14, 0), utc(2027, 1, 4, 10, 0), "30 December -> 4 January (31st closed, New Year's Day, weekend)"),
     ],
 )
-def test_follow_up_is_the_next_business_day_at_ten(policies, now, expected, why):
-    """The shipped policy: one business day later at 10:00 London time, skipping weekends."""
-    assert default_follow_up(now, LONDON, policies.call_handling.follow_up) == expected, why
+def test_follow_up_is_the_next_business_day_at_ten(policies, office, now, expected, why):
+    """The shipped policy: one business day of the SLA calendar later at 10:00 London time - no weekend,
+    bank holiday or day the office closed."""
+    assert default_follow_up(now, LONDON, policies.call_handling.follow_up, office) == expected, why
 
 
-def test_follow_up_across_the_change_to_summer_time(policies):
+def test_follow_up_never_lands_on_a_day_the_office_calendar_closes(policies, office):
+    """From every hour of 2026, the follow-up falls on a day the shipped calendar opens - never the 24th, Good Friday or 4 May."""
+    chosen = set()
+    now = utc(2026, 1, 1, 0, 0)
+    while now < utc(2027, 1, 1):
+        chosen.add(default_follow_up(now, LONDON, policies.call_handling.follow_up, office).astimezone(LONDON).date())
+        now += timedelta(hours=5)
+    assert all(office.is_business_day(day) for day in chosen)
+    assert not {date(2026, 12, 24), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 4)} & chosen
+    assert {date(2026, 12, 23), date(2026, 4, 2), date(2026, 5, 5)} <= chosen  # the days either side still are
+
+
+def test_on_a_closed_day_zero_business_days_is_the_next_open_day(office):
+    """Closing on 24 December before ten with 0 business days: the 24th is closed, so the 29th."""
+    policy = FollowUpPolicy(business_days_after=0, at=time(10, 0))
+    assert default_follow_up(utc(2026, 12, 24, 8, 0), LONDON, policy, office) == utc(2026, 12, 29, 10, 0)
+
+
+def test_a_weekday_with_no_opening_hours_is_skipped(policies):
+    """An office shut on Wednesdays (no hours in sla.toml) books Tuesday's follow-up on Thursday."""
+    hours = {**{day: ["09:00-17:00"] for day in ("mon", "tue", "thu", "fri")}, "wed": []}
+    policy = SlaPolicy.model_validate({**policies.sla.model_dump(), "hours": hours})
+    calendar = policy.calendar(LONDON)
+    assert default_follow_up(utc(2026, 3, 10, 14, 0), LONDON, policies.call_handling.follow_up, calendar) == utc(2026, 3, 12, 10, 0)
+    two_days = FollowUpPolicy(business_days_after=2, at=time(10, 0))
+    assert default_follow_up(utc(2026, 3, 10, 14, 0), LONDON, two_days, calendar) == utc(2026, 3, 13, 10, 0)
+
+
+def test_a_recurring_closure_is_skipped(policies):
+    """A closure rule (the first Monday of each month, training) moves Friday 3 July 2026's follow-up to Tuesday."""
+    policy = SlaPolicy.model_validate({**policies.sla.model_dump(), "recurring_closures": ["FREQ=MONTHLY;BYDAY=1MO"]})
+    due = default_follow_up(utc(2026, 7, 3, 12, 0), LONDON, policies.call_handling.follow_up, policy.calendar(LONDON))
+    assert due == utc(2026, 7, 7, 9, 0)
+
+
+def test_follow_up_across_the_change_to_summer_time(policies, office):
     """Friday 27 March → Monday 30 March 10:00 BST, which is 09:00 UTC (the day before it is 10:00 UTC)."""
     policy = policies.call_handling.follow_up
-    assert default_follow_up(utc(2026, 3, 26, 12, 0), LONDON, policy) == utc(2026, 3, 27, 10, 0)
-    assert default_follow_up(utc(2026, 3, 27, 12, 0), LONDON, policy) == utc(2026, 3, 30, 9, 0)
+    assert default_follow_up(utc(2026, 3, 26, 12, 0), LONDON, policy, office) == utc(2026, 3, 27, 10, 0)
+    assert default_follow_up(utc(2026, 3, 27, 12, 0), LONDON, policy, office) == utc(2026, 3, 30, 9, 0)
 
 
-def test_follow_up_uses_the_local_date(policies):
+def test_follow_up_uses_the_local_date(policies, office):
     """At 23:30 UTC on a summer Tuesday it is already Wednesday in London: the follow-up is Thursday."""
-    assert default_follow_up(utc(2026, 6, 9, 23, 30), LONDON, policies.call_handling.follow_up) == utc(2026, 6, 11, 9, 0)
+    assert default_follow_up(utc(2026, 6, 9, 23, 30), LONDON, policies.call_handling.follow_up, office) == utc(2026, 6, 11, 9, 0)
 
 
 def test_zero_business_days_is_today_if_ten_oclock_is_still_ahead():
     """With 0 business days a call before 10:00 on a weekday is followed up the same day."""
     policy = FollowUpPolicy(business_days_after=0, at=time(10, 0))
-    assert default_follow_up(utc(2026, 3, 10, 8, 0), LONDON, policy) == utc(2026, 3, 10, 10, 0)
+    assert default_follow_up(utc(2026, 3, 10, 8, 0), LONDON, policy, WEEKDAYS) == utc(2026, 3, 10, 10, 0)
 
 
 @pytest.mark.parametrize(
@@ -74,23 +127,29 @@ def test_zero_business_days_is_today_if_ten_oclock_is_still_ahead():
 def test_zero_business_days_after_ten_is_the_next_business_day(now, expected):
     """With 0 business days a call at or after 10:00 (or on a weekend) goes to the next business day."""
     policy = FollowUpPolicy(business_days_after=0, at=time(10, 0))
-    assert default_follow_up(now, LONDON, policy) == expected
+    assert default_follow_up(now, LONDON, policy, WEEKDAYS) == expected
 
 
 def test_several_business_days_skip_the_weekend():
     """Two business days after a Friday is Tuesday, at the policy time."""
     policy = FollowUpPolicy(business_days_after=2, at=time(15, 30))
-    assert default_follow_up(utc(2026, 3, 13, 12, 0), LONDON, policy) == utc(2026, 3, 17, 15, 30)
+    assert default_follow_up(utc(2026, 3, 13, 12, 0), LONDON, policy, WEEKDAYS) == utc(2026, 3, 17, 15, 30)
 
 
-def test_follow_up_is_always_in_the_future(policies):
-    """Whatever the moment, the follow-up is after it and on a weekday at 10:00 local."""
+def test_follow_up_is_always_in_the_future(policies, office):
+    """Whatever the moment, the follow-up is after it and on a business day at 10:00 local."""
     start = utc(2026, 3, 1, 0, 0)
     for hours in range(0, 24 * 60, 7):
         now = start + timedelta(hours=hours)
-        due = default_follow_up(now, LONDON, policies.call_handling.follow_up)
+        due = default_follow_up(now, LONDON, policies.call_handling.follow_up, office)
         local = due.astimezone(LONDON)
-        assert due > now and local.weekday() < 5 and local.time() == time(10, 0)
+        assert due > now and office.is_business_day(local.date()) and local.time() == time(10, 0)
+
+
+def test_a_calendar_that_never_opens_proposes_nothing():
+    """No business day within reach (closures listed for years): no proposal, not a hang or an error."""
+    never = BusinessCalendar(LONDON, dict.fromkeys(range(7), ()))
+    assert default_follow_up(utc(2026, 3, 10, 14, 0), LONDON, FollowUpPolicy(), never) is None
 
 
 # --- reminders -----------------------------------------------------------------------------
@@ -297,6 +356,31 @@ def test_notices_word_a_crowd_with_the_true_count_and_the_oldest():
     assert crowd.message.startswith("240 promises due or overdue; the first: HD-000001 Siobhan O'Neill: Ring back")
     assert single.title == "Promise coming up" and single.severity == "warning"
     assert single.message.startswith("HD-000001 Siobhan O'Neill: Ring back at ")
+
+
+def test_a_call_back_reminder_says_the_number_to_ring():
+    """The reminder of a call-back names the number, alone and as the first of a crowd; other promises name none."""
+    call_back = dataclasses.replace(row(1, NOW - timedelta(minutes=2)), kind="callback", contact_number="07700 900123")
+    found = reminders.reminders([call_back, row(2, NOW + timedelta(minutes=5))], NOW, AHEAD, set())
+    due, coming = reminders.notices(found, 1, LONDON, NOW)
+    assert due.message.startswith("HD-000001 Siobhan O'Neill: Ring back (ring 07700 900123) - due ")
+    assert "ring" not in coming.message.replace("Ring back", "")
+    crowd = [dataclasses.replace(call_back, id=n, due_at=NOW - timedelta(minutes=n)) for n in range(1, 6)]
+    [notice] = reminders.notices(reminders.reminders(crowd, NOW, AHEAD, set()), 5, LONDON, NOW)
+    assert "the first: HD-000001 Siobhan O'Neill: Ring back (ring 07700 900123)" in notice.message
+
+
+def test_the_promise_lists_carry_the_number_to_ring(store, actor, clock, customer_id):
+    """The follow-up list's rows and the due list carry each promise's number."""
+    call_id = new_call(store, actor, customer_id)
+    with store.write() as session:
+        commitments.make_commitment(session, call_id, CommitmentKind.CALLBACK, clock.now() + timedelta(minutes=5), actor,
+                                    contact_number="020 7946 0000")
+        commitments.make_commitment(session, call_id, CommitmentKind.PROMISE, clock.now() + timedelta(minutes=9), actor)
+    with store.read() as session:
+        page = queue.pending_promises(session, actor.analyst_id, now=clock.now())
+        due = queue.promises_due(session, actor.analyst_id, now=clock.now(), until=clock.now() + timedelta(hours=1))
+    assert [r.contact_number for r in page] == [r.contact_number for r in due] == ["020 7946 0000", ""]
 
 
 def test_count_promises_due_counts_all_of_mine_due_or_overdue(store, actor, colleague, clock, customer_id):

@@ -27,7 +27,7 @@ from deskcli.config import datafiles
 from deskcli.core.enums import BusinessImpact, CallStatus, Urgency
 from deskcli.core.errors import DataFileError
 from deskcli.models import CallImpact
-from deskcli.services.lifecycle import abuse, followup, greeting, holds
+from deskcli.services.lifecycle import abuse, callbacks, followup, greeting, holds
 from deskcli.services.rules import priority, prompts, triggers
 from deskcli.services.rules.policy import PROMPT_WHEN, load_policy_file
 from deskcli.services.timekeeping import sla
@@ -77,6 +77,12 @@ TEMPLATES = st.one_of(
     TEMPLATES,
     st.lists(st.one_of(PLACEHOLDERS, _TEXT), max_size=4).map(lambda parts: "Good {time_of_day}, {analyst_name}, " + "".join(parts)),
 )
+SAY_WORDS = st.lists(
+    st.one_of(st.sampled_from(["{time}", "{number}", "We'll call ", " by ", "{", "}", "{{", "{time:%H}", "{number!r}",
+                               "{time.hour}", "{when}", "{}", "{0}"]), _TEXT),
+    max_size=6,
+).map("".join)
+"""Call-back words: the two placeholders among text and the things ``str.format`` may choke on."""
 MINUTES = st.one_of(st.integers(min_value=-5, max_value=10**7), st.integers(), st.sampled_from([1, 60, 4800, 1_000_000]))
 SPANS = st.lists(st.from_regex(r"\A[0-9]{1,2}:[0-9]{2} ?- ?[0-9]{1,2}:[0-9]{2}\Z"), max_size=3)
 RULES = st.lists(
@@ -143,8 +149,12 @@ def run_sla(policy) -> None:
 
 
 def run_call_handling(policy) -> None:
-    due = followup.default_follow_up(START, LONDON, policy.follow_up)
-    assert due > START
+    calendar = load_policy_file("sla").calendar(LONDON, public_holidays=False)
+    due = followup.default_follow_up(START, LONDON, policy.follow_up, calendar)
+    assert due is not None and due > START
+    offered = callbacks.propose_time(START, policy.call_back, calendar)
+    assert offered is None or offered > START
+    assert callbacks.words(policy.call_back.say, due=START, number="9" * 40, zone=LONDON, now=START)
     state = holds.hold_state(START - timedelta(seconds=policy.hold.warn_after_seconds + 1), 3, START, policy.hold)
     assert state is not None
 
@@ -219,6 +229,8 @@ FIELDS: list[tuple[str, tuple[Any, ...], st.SearchStrategy[Any]]] = [
     ("call_handling", ("hold", "offer_callback_after_seconds"), st.one_of(st.integers(), ANY_TOML)),
     ("call_handling", ("hold", "max_holds_per_call"), st.one_of(st.integers(), ANY_TOML)),
     ("call_handling", ("reminders", "notify_ahead_minutes"), st.one_of(st.integers(), ANY_TOML)),
+    ("call_handling", ("call_back", "within_hours"), st.one_of(st.integers(-1, 800), ANY_TOML)),
+    ("call_handling", ("call_back", "say"), st.one_of(SAY_WORDS, ANY_TOML)),
     ("escalation", ("close_target_days",), st.one_of(st.integers(), ANY_TOML)),
     ("escalation", ("routes", 0, "key"), st.one_of(st.from_regex(r"\A[a-z][a-z0-9_]{0,70}\Z"), ANY_TOML)),
     ("escalation", ("routes", 0, "tiers", 0, "tier"), st.one_of(st.integers(0, 10), ANY_TOML)),
@@ -266,6 +278,10 @@ def test_a_policy_that_passes_the_check_loads_and_runs(tmp_path: Path, name: str
         ("sla", ("office_closed_days",), [20261224], "office_closed_days"),
         ("sla", ("recurring_closures",), ["FREQ=DAILY"], "yearly or monthly"),
         ("call_handling", ("follow_up", "at"), 10, "follow_up.at"),
+        ("call_handling", ("call_back", "say"), "We'll call you on {number}.", "put {time} in them"),
+        ("call_handling", ("call_back", "say"), "We'll call you {when}.", "unknown placeholder {when}"),
+        ("call_handling", ("call_back", "say"), "We'll call you by {time:%H}.", "takes no format"),
+        ("call_handling", ("call_back", "within_hours"), 0, "call_back.within_hours"),
         ("priority", ("matrix", "high", "high"), True, "matrix"),
     ],
 )

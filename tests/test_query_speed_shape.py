@@ -102,7 +102,7 @@ def ref_promise_rows(session: Session, query, now: datetime) -> list[PromiseRow]
         PromiseRow(
             id=commitment.id, call_id=commitment.call_id, reference=reference, customer=name, kind=commitment.kind,
             description=commitment.description, due_at=commitment.due_at, overdue=commitment.due_at < now,
-            owed_by_id=commitment.owed_by_id,
+            owed_by_id=commitment.owed_by_id, contact_number=commitment.contact_number,
         )
         for commitment, reference, name in session.exec(query).all()
     ]

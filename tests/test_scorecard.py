@@ -77,7 +77,9 @@ class Practice:
 
     def promise(self, kind: CommitmentKind, due: datetime | None = None) -> None:
         if due is None:
-            due = followup.default_follow_up(self.clock.now(), ZONE, self.policies.call_handling.follow_up)
+            due = followup.default_follow_up(
+                self.clock.now(), ZONE, self.policies.call_handling.follow_up, self.policies.sla.calendar(ZONE)
+            )
         self._do(commitments.make_commitment, kind, due, self.actor)
 
     def close(self) -> None:

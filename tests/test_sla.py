@@ -14,7 +14,7 @@ from deskcli.models import AckMethod, CallStatus
 from deskcli.services.lifecycle import calls, callview
 from deskcli.services.rules.policy import SlaPolicy
 from deskcli.services.rules.triggers import evaluate
-from deskcli.services.timekeeping import sla
+from deskcli.services.timekeeping import countdown, sla
 
 LONDON = ZoneInfo("Europe/London")
 H = timedelta(hours=1)
@@ -301,6 +301,98 @@ def test_acknowledged_late_is_a_response_breach(store, clock, actor, customer_id
         calls.acknowledge(session, call_id, AckMethod.EMAIL, actor)
     state = sla_now(store, clock, call_id, policies.sla)
     assert (state.responded, state.response_breached) == (True, True)
+
+
+# --- The response target in the header ------------------------------------------------------
+
+TUESDAY_2PM = local(2026, 3, 10, 14)
+
+
+def shown(store, clock, call_id, policies) -> countdown.Countdown | None:
+    """What the call header shows of the SLA now."""
+    with store.read() as session:
+        view = callview.load(session, call_id)
+    state = view.sla(clock.now(), policies.sla, LONDON)
+    return countdown.countdown(state, priority_set=view.call.priority is not None, zone=LONDON, now=clock.now())
+
+
+def test_the_response_warns_at_the_warning_percent_of_its_target(policies):
+    """Shipped P3 response is 120 business minutes; at 75 % (90 minutes) it warns, past 120 it is late."""
+    assert pure(local(2026, 3, 10, 15, 29), policies.sla, opened_at=TUESDAY_2PM).response_warning is False
+    at_share = pure(local(2026, 3, 10, 15, 30), policies.sla, opened_at=TUESDAY_2PM)
+    assert (at_share.response_used, at_share.response_remaining, at_share.response_warning) == (90 * M, 30 * M, True)
+    assert at_share.response_breached is False
+    late = pure(local(2026, 3, 10, 16, 1), policies.sla, opened_at=TUESDAY_2PM)
+    assert (late.response_breached, late.response_warning, late.response_remaining) == (True, False, -M)
+
+
+def test_the_response_counts_business_time_overnight(policies):
+    """A P3 call opened Tue 17:00 (30 minutes before closing) has used 30 response minutes at Wed 08:00, 90 at 09:00."""
+    opened = local(2026, 3, 10, 17)
+    assert pure(local(2026, 3, 11, 8), policies.sla, opened_at=opened).response_used == 30 * M
+    nine = pure(local(2026, 3, 11, 9), policies.sla, opened_at=opened)
+    assert (nine.response_used, nine.response_warning) == (90 * M, True)
+
+
+def test_a_response_stops_the_response_clock(policies):
+    """Acknowledged after 40 minutes, the response used stays 40 minutes and never warns."""
+    state = pure(local(2026, 3, 10, 18), policies.sla, opened_at=TUESDAY_2PM, acknowledged_at=local(2026, 3, 10, 14, 40))
+    assert (state.responded, state.response_used, state.response_warning, state.awaiting_response) == (True, 40 * M, False, False)
+
+
+def test_the_header_shows_the_response_target_until_the_call_is_acknowledged(store, clock, actor, customer_id, policies):
+    """Before the acknowledgement the header counts down the response (even with no priority set);
+    after it, nothing until the priority is set, then the resolution target."""
+    call_id = open_call(store, actor, customer_id)  # Tue 14:00, no priority yet (P3 assumed)
+    clock.set(local(2026, 3, 10, 14, 15))
+    assert shown(store, clock, call_id, policies) == countdown.Countdown("response 1h 45m left", alarm=False)
+    with store.write() as session:
+        calls.acknowledge(session, call_id, AckMethod.VERBAL, actor)
+    assert shown(store, clock, call_id, policies) is None
+    with store.write() as session:
+        calls.update_assessment(session, call_id, actor, priority=3)
+    assert shown(store, clock, call_id, policies) == countdown.Countdown("23h 45m left", alarm=False)
+
+
+def test_the_response_warning_and_lateness_in_the_header(store, clock, actor, customer_id, policies):
+    """Near the response due time the header warns and says when it is due; past it, RESPONSE LATE and what to do."""
+    call_id = open_call(store, actor, customer_id)
+    with store.write() as session:
+        calls.update_assessment(session, call_id, actor, priority=3)  # the priority does not hide the response
+    clock.set(local(2026, 3, 10, 15, 40))
+    near = shown(store, clock, call_id, policies)
+    assert near is not None
+    assert (near.text, near.alarm) == ("response WARNING 20m left", True)
+    assert near.notice.startswith("Response due 16:00: acknowledge the call")
+    clock.set(local(2026, 3, 10, 16, 25))
+    late = shown(store, clock, call_id, policies)
+    assert late is not None
+    assert (late.text, late.alarm) == ("RESPONSE LATE 25m over", True)
+    assert late.notice.startswith("Response was due 16:00: get back to the caller now")
+    with store.write() as session:
+        calls.acknowledge(session, call_id, AckMethod.EMAIL, actor)
+    after = shown(store, clock, call_id, policies)
+    assert after is not None and after.text.endswith("left") and not after.notice  # on to the resolution target
+
+
+def test_waiting_on_the_customer_before_the_response_says_so_beside_the_response(store, clock, actor, customer_id, policies):
+    """The response time runs on during a wait on the customer (its due time is fixed); the header says the resolution clock is paused."""
+    call_id = open_call(store, actor, customer_id)
+    with store.write() as session:
+        sla.wait_on_customer(session, call_id, actor, reason="checking with the landlord")
+    clock.set(local(2026, 3, 10, 15))
+    waiting = shown(store, clock, call_id, policies)
+    assert waiting == countdown.Countdown("response 1h 00m left (resolution clock paused)", alarm=False)
+
+
+def test_a_closed_call_shows_its_resolution_result_not_the_response(store, clock, actor, customer_id, policies):
+    """Closed without an acknowledgement, the header shows the stopped clock (met), not a response countdown."""
+    call_id = open_call(store, actor, customer_id)
+    with store.write() as session:
+        calls.update_assessment(session, call_id, actor, priority=3)
+    clock.set(local(2026, 3, 10, 15))
+    close(store, actor, call_id)
+    assert shown(store, clock, call_id, policies) == countdown.Countdown("met", alarm=False)
 
 
 # --- Pauses from status and manual waits -------------------------------------------------

@@ -55,6 +55,7 @@ def due(options: LaunchOptions, as_json: bool, everyone: bool, within: int | Non
                     "customer": row.customer,
                     "kind": row.kind,
                     "description": row.description,
+                    "contact_number": row.contact_number,
                     "due_at": row.due_at.isoformat(),
                     "due_local": row.due_at.astimezone(zone).isoformat(),
                     "overdue": row.overdue,
@@ -71,6 +72,8 @@ def due(options: LaunchOptions, as_json: bool, everyone: bool, within: int | Non
             mark = "OVERDUE" if row.overdue else "due    "
             when = row.due_at.astimezone(zone).strftime("%a %d %b %H:%M")
             text = f"{mark} {when}  {row.reference}  {row.customer}  {row.description or row.kind}"
+            if row.contact_number:
+                text += f"  ring {row.contact_number}"
             if everyone:
                 text += f"  (owed by {owners.get(row.owed_by_id, '?')})"
             click.echo(text)

@@ -59,7 +59,9 @@ class CallFlow:
         self.hung_up_at: datetime | None = None
         """When the caller rang off before their call record existed (the timer stops there)."""
         self.caller_id: str | None = None
-        """The number the phone system gave, if any."""
+        """The number the phone system gave, until the greeting has looked it up."""
+        self.came_in_on = ""
+        """The number the phone system gave for this call, kept for the whole call (a call-back rings it)."""
         self.ring_lookup: Future[Any] | None = None
         """Who :attr:`caller_id` is (a :class:`~deskcli.services.actions.greeting.RingIn`), read
         as soon as the ring was heard; the greeting's lookup takes it instead of querying."""
@@ -129,6 +131,7 @@ class CallFlow:
         self.install()
         self._reset()
         self.caller_id = caller_id
+        self.came_in_on = caller_id or ""
         if caller_id:
             self.ring_lookup = self._look_up_ringing(runtime, caller_id)
         self.answered_at = runtime.clock.now()
@@ -194,6 +197,7 @@ class CallFlow:
         self.suggestions_found = None
         self.caller_id = None
         self.ring_lookup = None
+        self.came_in_on = ""
         self.hung_up_at = None
         for screen in self.stage_screens():
             screen.renew_form_soon()

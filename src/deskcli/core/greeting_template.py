@@ -10,7 +10,9 @@ The settings check the ``greeting_template`` setting with it; the greeting polic
 
 from __future__ import annotations
 
-import string
+from deskcli.core.templates import check_fills, fill_template, placeholders
+
+__all__ = ["GREETING_FIELDS", "MAX_TEMPLATE", "REQUIRED_FIELDS", "check_template", "fill_template"]
 
 GREETING_FIELDS = ("time_of_day", "analyst_name", "department", "organisation")
 """Placeholders a greeting template may use."""
@@ -30,37 +32,13 @@ _LONGEST_SAMPLE = {
 """The longest values the analyst profile allows (see ``AnalystProfile``)."""
 
 
-def fill_template(template: str, **values: str) -> str:
-    """The template with its placeholders filled, on one line (spaces collapsed)."""
-    return " ".join(template.format(**values).split())
-
-
 def check_template(template: str) -> str:
     """``template`` when it is a usable greeting, else ``ValueError`` saying what is wrong."""
-    if len(template) > MAX_TEMPLATE:
-        raise ValueError(f"a greeting template is at most {MAX_TEMPLATE} characters (this one has {len(template)})")
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"not a valid template: {exc} (write a literal brace as {{{{ or }}}})") from None
-    names = set()
-    allowed = ", ".join("{" + name + "}" for name in GREETING_FIELDS)
-    for _literal, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in GREETING_FIELDS:
-            raise ValueError(f"unknown placeholder {{{name}}}; allowed: {allowed}")
-        if spec or conversion:
-            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise ValueError(f"{written}: a placeholder takes no format or conversion; write {{{name}}}")
-        names.add(name)
+    names = placeholders(template, GREETING_FIELDS, what="a greeting template", max_length=MAX_TEMPLATE)
     missing = [name for name in REQUIRED_FIELDS if name not in names]
     if missing:
         raise ValueError(
             f"a greeting must open with the time of day and the analyst's name (missing {{{missing[0]}}})"
         )
-    try:
-        fill_template(template, **_LONGEST_SAMPLE)
-    except (ValueError, KeyError, IndexError, AttributeError) as exc:  # the checks above should leave none
-        raise ValueError(f"the template cannot be filled in: {exc}") from None
+    check_fills(template, _LONGEST_SAMPLE)
     return template

@@ -22,6 +22,18 @@ def when(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
     return here.strftime("%d %b %Y %H:%M") if here.year != today.year else here.strftime("%d %b %H:%M")
 
 
+def spoken(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """A time to tell a caller: ``today at 14:05``, ``tomorrow at 10:00``, ``Friday 3 April at 09:30``."""
+    here = local(moment, zone)
+    days = (here.date() - local(now, zone).date()).days
+    at = here.strftime("%H:%M")
+    if days == 0:
+        return f"today at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    return f"{here:%A} {here.day} {here:%B} at {at}"
+
+
 def duration(delta: timedelta) -> str:
     """``4:05`` for four minutes five seconds; ``1:02:03`` past an hour; ``-`` signs kept."""
     seconds = int(delta.total_seconds())

@@ -124,7 +124,8 @@ class CallKeyActions:
             return
         from deskcli.screens.promise import PromiseScreen
 
-        self.app.push_screen(PromiseScreen(), self._promise_made)
+        view = self.flow.view
+        self.app.push_screen(PromiseScreen(number=view.call_back_number if view is not None else ""), self._promise_made)
 
     def _promise_made(self, result: PromiseResult | None) -> None:
         if result is None or self.flow.call_id is None:
@@ -134,7 +135,7 @@ class CallKeyActions:
         def job(runtime):
             from deskcli.services.actions import call
 
-            request = call.PromiseRequest(result.kind, result.due_at, result.description)
+            request = call.PromiseRequest(result.kind, result.due_at, result.description, result.contact_number)
             call.record_promise(runtime.store, runtime.actor(), call_id, request, hold_policy=runtime.policies.call_handling.hold)
 
         self.flow.submit(job, lambda _r: (self.flow.refresh(), self.notify("Promise recorded.", timeout=3)))

@@ -117,9 +117,11 @@ class CloseScreen(StageScreen):
                 comment.value = drafts.get("close_comment", "")
             from deskcli.services.lifecycle.followup import default_follow_up
 
-            due = default_follow_up(runtime.clock.now(), runtime.settings.zone(), runtime.policies.call_handling.follow_up)
-            local = due.astimezone(runtime.settings.zone())
-            self.query_one("#follow-up-at", TimeField).value = drafts.get("follow_up_at", f"{local:%Y-%m-%d %H:%M}")
+            due = default_follow_up(
+                runtime.clock.now(), runtime.settings.zone(), runtime.policies.call_handling.follow_up, runtime.calendar()
+            )
+            proposed = f"{due.astimezone(runtime.settings.zone()):%Y-%m-%d %H:%M}" if due is not None else ""
+            self.query_one("#follow-up-at", TimeField).value = drafts.get("follow_up_at", proposed)
         self.query_one("#prevention-row").set_class(not (call.is_complaint and call.complaint_valid), "hidden")
         from deskcli.services.rules import prompts
 

@@ -1,7 +1,7 @@
 """Stage 5, follow-up: every promise this analyst owes, kept or missed, never forgotten.
 
-Next-contact times, call-backs and follow-up calls, soonest first, overdue ones
-marked. Marking one kept records whether it was on time; a reschedule asks for a
+Next-contact times, call-backs (with the number to ring) and follow-up calls,
+soonest first, overdue ones marked. Marking one kept records whether it was on time; a reschedule asks for a
 reason. Lists are paged in SQL.
 """
 
@@ -56,7 +56,7 @@ class FollowUpScreen(StageScreen):
         with Vertical(id="follow-up-body"):
             yield Static("", id="follow-up-status")
             table: DataTable[Any] = DataTable(id="all-promises", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Due", "", "Call", "Customer", "Kind", "Promise")
+            table.add_columns("Due", "", "Call", "Customer", "Kind", "Ring", "Promise")
             yield table
             yield Static("k kept · m missed · s reschedule (with a reason) · enter open the call · [ ] pages", classes="dialog-help")
 
@@ -96,6 +96,7 @@ class FollowUpScreen(StageScreen):
                     safe_text(row.reference, style="bold" if row.call_id == current else ""),
                     safe_text(row.customer),
                     safe_text(status_words(row.kind)),
+                    safe_text(row.contact_number),
                     safe_text(row.description),
                 ),
             )

@@ -318,12 +318,11 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         self.form.taking = True
         greeting_text = self._greeting_text()
 
-        def job(runtime):
+        def job(runtime, came_in_on=self.flow.came_in_on):  # the number, as it is now
             from deskcli.services.actions import greeting
 
-            return greeting.take_caller(
-                runtime.store, runtime.actor(), customer_id, greeting=greeting_text, prefix=runtime.settings.reference_prefix
-            )
+            return greeting.take_caller(runtime.store, runtime.actor(), customer_id, greeting=greeting_text,
+                                        prefix=runtime.settings.reference_prefix, came_in_on=came_in_on)
 
         self.flow.submit(job, self._call_created, self._not_taken)
 
@@ -348,10 +347,10 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         target = card.open_calls[0]
         greeting_text = self._greeting_text()
 
-        def job(runtime):
+        def job(runtime, came_in_on=self.flow.came_in_on):
             from deskcli.services.actions import greeting
 
-            return greeting.progress_call(runtime.store, runtime.actor(), target.id, greeting=greeting_text)
+            return greeting.progress_call(runtime.store, runtime.actor(), target.id, greeting=greeting_text, came_in_on=came_in_on)
 
         def logged(call_id: int) -> None:
             self.notify(f"Progress call logged on {target.reference}.", markup=False, timeout=3)
@@ -386,7 +385,7 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         greeting_text = self._greeting_text()
         self.form.taking = True
 
-        def job(runtime):
+        def job(runtime, came_in_on=self.flow.came_in_on):
             from deskcli.models import CustomerCreate
             from deskcli.services.actions import greeting
 
@@ -402,7 +401,7 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
             )
             return greeting.add_new_caller(
                 runtime.store, runtime.actor(), data, region=runtime.settings.phone_region,
-                greeting=greeting_text, prefix=runtime.settings.reference_prefix,
+                greeting=greeting_text, prefix=runtime.settings.reference_prefix, came_in_on=came_in_on,
             )
 
         self.flow.submit(job, self._call_created, self._not_taken)

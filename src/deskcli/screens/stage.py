@@ -271,8 +271,11 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         zone = runtime.settings.zone()
         calendar = runtime.calendar()
 
-        def sla_label(now):
-            return view.sla(now, runtime.policies.sla, zone, calendar).label()
+        def sla_countdown(now):
+            from deskcli.services.timekeeping.countdown import countdown
+
+            state = view.sla(now, runtime.policies.sla, zone, calendar)
+            return countdown(state, priority_set=call.priority is not None, zone=zone, now=now)
 
         live = call.talk_ended_at is None
         data = HeaderData(
@@ -289,7 +292,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
             hold_warnings=hold_warnings,
             working_it=call.actual_owner_label if view.owners_differ else "",
             next_promise_at=pending[0].due_at if pending else None,
-            sla=sla_label if call.priority is not None else None,
+            sla=sla_countdown,
             timer_label=flow.timer_label,
         )
         header.show(data, self.STAGE, script.done_stages(view))

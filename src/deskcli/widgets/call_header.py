@@ -1,9 +1,11 @@
 """The call header shown on every stage screen.
 
-Caller's name with pronunciation, caution flags, reference number, the five stages,
-the live call timer, the hold timer with its warnings, and whatever needs the
-analyst's eye (someone else is working the call, a promise is due). Data comes in
-through :meth:`CallHeader.show`; the widget only reads the clock to tick.
+Caller's name with its pronunciation and spelling (seed: "establish how to pronounce
+it correctly and how to spell it correctly ... use it throughout the call"), caution
+flags, reference number, the SLA countdown (response, then resolution), the five
+stages, the live call timer, the hold timer with its warnings, and whatever needs the
+analyst's eye (the response due, someone else is working the call, a promise is due).
+Data comes in through :meth:`CallHeader.show`; the widget only reads the clock to tick.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -19,6 +22,9 @@ from textual.widget import Widget
 from deskcli.core.enums import Stage, status_words
 from deskcli.core.timefmt import duration, when
 from deskcli.widgets.safe import visible
+
+if TYPE_CHECKING:
+    from deskcli.services.timekeeping.countdown import Countdown
 
 STAGE_ORDER = (Stage.GREETING, Stage.ASSESSMENT, Stage.RESOLVE, Stage.CLOSE, Stage.FOLLOW_UP)
 _SHORT = {
@@ -50,8 +56,9 @@ class HeaderData:
     working_it: str = ""
     """Set when someone other than this analyst is working the call."""
     next_promise_at: datetime | None = None
-    sla: Callable[[datetime], str] | None = None
-    """The SLA countdown at a given moment, once the priority is known."""
+    sla: Callable[[datetime], Countdown | None] | None = None
+    """The SLA countdown at a given moment: the response target until the call is
+    responded to, then the resolution target once the priority is known."""
     timer_label: str = "call"
     """``call`` while talking to the caller; ``open`` for a call opened from the queue."""
 
@@ -141,9 +148,9 @@ class CallHeader(Widget):
             text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
         for flag in data.flags:
             text.append(f"  ⚠ {_FLAG_LABELS.get(flag, visible(flag).upper())}", style="bold reverse")
-        if data.sla is not None:
-            label = data.sla(now)
-            text.append(f"  SLA {label}", style="bold reverse" if label.startswith(("BREACHED", "WARNING")) else "")
+        sla = data.sla(now) if data.sla is not None else None
+        if sla is not None:
+            text.append(f"  SLA {sla.text}", style="bold reverse" if sla.alarm else "")
         text.append("\n")
         self._stages(text, narrow=(self.size.width or 200) < 100)
         if data.started_at is not None:
@@ -154,6 +161,8 @@ class CallHeader(Widget):
         notes = []
         if data.working_it:
             notes.append(f"Being worked by {visible(data.working_it)}: you stay the caller's contact - keep them informed.")
+        if sla is not None and sla.notice:
+            notes.append(sla.notice)
         if data.hold_warnings is not None:
             notes.extend(data.hold_warnings(now))
         if data.next_promise_at is not None:

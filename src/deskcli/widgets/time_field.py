@@ -13,6 +13,7 @@ from typing import Protocol
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from deskcli.widgets.safe import safe_text
@@ -30,6 +31,18 @@ class Parsed(Protocol):
 
 class TimeField(Vertical):
     """An input for a moment, with a live preview of its meaning."""
+
+    class Changed(Message):
+        """The typed time changed (read :attr:`TimeField.result` for its meaning)."""
+
+        def __init__(self, field: TimeField) -> None:
+            super().__init__()
+            self.field = field
+
+        @property
+        def control(self) -> TimeField:
+            """The field that changed."""
+            return self.field
 
     DEFAULT_CSS = """
     TimeField { height: auto; }
@@ -71,6 +84,7 @@ class TimeField(Vertical):
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         self._update(event.value)
+        self.post_message(self.Changed(self))
 
     def _update(self, text: str) -> None:
         preview = self.query_one(".time-preview", Static)

@@ -597,7 +597,7 @@ class _Cast:
         calls.set_callback_preference(self.session, call.id, "Mornings, on her desk phone", by)
         commitments.make_commitment(
             self.session, call.id, CommitmentKind.CALLBACK, self.ago(timedelta(hours=2)), by,
-            description="Ring Rebecca back once the licence is confirmed",
+            description="Ring Rebecca back once the licence is confirmed", contact_number="020 7946 0577",
         )
         self._end_talk(call.id, start + timedelta(minutes=7))
 
@@ -632,6 +632,6 @@ class _Cast:
         calls.set_callback_preference(self.session, call.id, "Mobile, any time before 6pm", by)
         commitments.make_commitment(
             self.session, call.id, CommitmentKind.CALLBACK, self.later_today(0.2), by,
-            description="Call back with what the VPN logs show",
+            description="Call back with what the VPN logs show", contact_number="07700 900990",  # her mobile
         )
         self._end_talk(call.id, start + timedelta(minutes=9))

@@ -81,14 +81,22 @@ class PromiseRequest:
     kind: CommitmentKind
     due_at: datetime
     description: str
+    contact_number: str = ""
+    """The number to ring: required for a call-back."""
 
 
 def record_promise(store: Store, actor: Actor, call_id: int, request: PromiseRequest, *, hold_policy: HoldPolicy) -> None:
-    """Record a promise; a call-back offered instead of more waiting ends the hold (seed 003)."""
+    """Record a promise; a call-back offered instead of more waiting ends the hold (seed 003).
+
+    A call-back without a number to ring is refused (:func:`commitments.contact_number_for`).
+    """
+    number = commitments.contact_number_for(request.kind, request.contact_number)
     with store.write() as session:
         if calls.get_call(session, call_id).hold_started_at is not None:
             holds.end_hold(session, call_id, actor, policy=hold_policy)
-        commitments.make_commitment(session, call_id, request.kind, request.due_at, actor, description=request.description)
+        commitments.make_commitment(
+            session, call_id, request.kind, request.due_at, actor, description=request.description, contact_number=number
+        )
 
 
 def wait_on_customer(store: Store, actor: Actor, call_id: int, *, reason: str) -> None:

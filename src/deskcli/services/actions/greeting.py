@@ -27,32 +27,37 @@ class TakenCall:
     reference: str
 
 
-def take_caller(store: Store, actor: Actor, customer_id: int, *, greeting: str, prefix: str) -> TakenCall:
-    """This is the caller: open the call (its reference number) and log the greeting said."""
+def take_caller(store: Store, actor: Actor, customer_id: int, *, greeting: str, prefix: str, came_in_on: str = "") -> TakenCall:
+    """This is the caller: open the call (its reference number) and log the greeting said.
+
+    ``came_in_on``: the number the phone system gave, kept for a call-back.
+    """
     with store.write() as session:
-        call = calls.create_call(session, customer_id, actor, prefix=prefix)
+        call = calls.create_call(session, customer_id, actor, prefix=prefix, caller_number=came_in_on)
         calls.record_greeting(session, call.id, greeting, actor)
         assert call.id is not None
         return TakenCall(call.id, customer_id, call.reference)
 
 
 def add_new_caller(
-    store: Store, actor: Actor, data: CustomerCreate, *, region: str, greeting: str, prefix: str
+    store: Store, actor: Actor, data: CustomerCreate, *, region: str, greeting: str, prefix: str, came_in_on: str = ""
 ) -> TakenCall:
     """A caller not on record: add them and open their call, in one transaction."""
     with store.write() as session:
         customer = customers.create_customer(session, data, actor, region=region)
         assert customer.id is not None
-        call = calls.create_call(session, customer.id, actor, prefix=prefix)
+        call = calls.create_call(session, customer.id, actor, prefix=prefix, caller_number=came_in_on)
         calls.record_greeting(session, call.id, greeting, actor)
         assert call.id is not None
         return TakenCall(call.id, customer.id, call.reference)
 
 
-def progress_call(store: Store, actor: Actor, call_id: int, *, greeting: str) -> int:
+def progress_call(store: Store, actor: Actor, call_id: int, *, greeting: str, came_in_on: str = "") -> int:
     """The caller rings about their open call: log the contact and the greeting there, talk resumed."""
     with store.write() as session:
-        calls.log_contact(session, call_id, actor, inbound=True, note="progress call from the customer")
+        calls.log_contact(
+            session, call_id, actor, inbound=True, note="progress call from the customer", caller_number=came_in_on
+        )
         calls.record_greeting(session, call_id, greeting, actor)
         calls.resume_talk(session, call_id, actor)
     return call_id

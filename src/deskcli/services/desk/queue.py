@@ -68,6 +68,8 @@ class PromiseRow:
     due_at: datetime
     overdue: bool
     owed_by_id: int = 0
+    contact_number: str = ""
+    """The number to ring (a call-back's; may be empty for other promises)."""
 
 
 # The lists below are read on every refresh of the home queue and of the follow-up
@@ -259,7 +261,10 @@ def _pending_list(*conditions: Any, page: bool) -> _ListQuery:
     """Unsettled promises with their call's reference and customer, soonest first (``:limit``, ``:offset``)."""
     m = _commitment.c
     query = (
-        select(m.id, m.call_id, _call.c.reference, _customer.c.name, m.kind, m.description, m.due_at, m.owed_by_id)
+        select(
+            m.id, m.call_id, _call.c.reference, _customer.c.name, m.kind, m.description, m.due_at, m.owed_by_id,
+            m.contact_number,
+        )
         .select_from(
             _commitment.join(_call, _call.c.id == m.call_id).join(_customer, _customer.c.id == _call.c.customer_id)
         )
@@ -291,8 +296,9 @@ def _promise_rows(session: Session, query: _ListQuery, params: dict[str, Any], n
             due_at=(due_at := utc(due)),
             overdue=due_at < now,
             owed_by_id=owed_by_id,
+            contact_number=contact_number,
         )
-        for id_, call_id, reference, name, kind, description, due, owed_by_id in rows
+        for id_, call_id, reference, name, kind, description, due, owed_by_id, contact_number in rows
     ]
 
 

@@ -117,4 +117,6 @@ def notices(found: list[Reminder], due_total: int, zone: ZoneInfo, now: datetime
 
 
 def _what(row: PromiseRow) -> str:
-    return row.description or row.kind.replace("_", " ")
+    """The promise in words, with the number to ring when it has one."""
+    what = row.description or row.kind.replace("_", " ")
+    return f"{what} (ring {row.contact_number})" if row.contact_number else what

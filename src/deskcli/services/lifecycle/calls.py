@@ -60,11 +60,13 @@ def create_call(
     *,
     prefix: str = "HD",
     channel: Channel = Channel.PHONE,
+    caller_number: str = "",
 ) -> Call:
     """Open a call for a customer, with its reference number; the analyst owns it.
 
     The analyst who takes the call is both its actual owner and the owner the
-    customer perceives (seed: Ownership).
+    customer perceives (seed: Ownership). ``caller_number`` is the number the phone
+    system gave (kept on the ``created`` event: a call-back rings it first).
     """
     if by.analyst_id is None:
         raise RuleViolation("a call must be taken by an analyst; set up the analyst profile first.")
@@ -88,8 +90,17 @@ def create_call(
     )
     session.add(call)
     session.flush()
-    events.record(session, call, EventKind.CREATED, by, reference=call.reference, channel=str(channel), customer_id=customer_id)
+    events.record(
+        session, call, EventKind.CREATED, by, reference=call.reference, channel=str(channel), customer_id=customer_id,
+        **_caller_number(caller_number),
+    )
     return call
+
+
+def _caller_number(number: str) -> dict[str, str]:
+    """The payload field for the number a call came in on (nothing when there is none)."""
+    number = " ".join(number.split())[:40]
+    return {"caller_number": number} if number else {}
 
 
 def _open_call(session: Session, call_id: int, action: str) -> Call:
@@ -417,13 +428,19 @@ def live_call_ids(session: Session, analyst_id: int, *, limit: int = 20) -> list
     )
 
 
-def log_contact(session: Session, call_id: int, by: Actor, *, inbound: bool, note: str = "") -> Call:
+def log_contact(
+    session: Session, call_id: int, by: Actor, *, inbound: bool, note: str = "", caller_number: str = ""
+) -> Call:
     """Log a contact with the customer about a call (seed: record contact in the application).
 
     An inbound progress call ("any news on my call?") is logged against the existing
     call in one step; so is an outbound call keeping the customer informed.
+    ``caller_number``: the number an inbound call came in on, if the phone system gave it.
     """
     call = get_call(session, call_id)
-    events.record(session, call, EventKind.CONTACT_LOGGED, by, direction="inbound" if inbound else "outbound", note=note.strip())
+    events.record(
+        session, call, EventKind.CONTACT_LOGGED, by, direction="inbound" if inbound else "outbound", note=note.strip(),
+        **(_caller_number(caller_number) if inbound else {}),
+    )
     _touch(session, call, by)
     return call

@@ -38,6 +38,8 @@ class PromiseInfo:
     description: str
     due_at: datetime
     outcome: str | None
+    contact_number: str = ""
+    """The number to ring (a call-back's)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,14 @@ class CallView:
     escalations: tuple[EscalationInfo, ...]
     clock_events: tuple[CallEvent, ...] = ()
     """The events the SLA clock reads (status changes, waits on the customer)."""
+    came_in_on: str = ""
+    """The number the phone system gave for the latest call in from the customer ("" if none)."""
+
+    @property
+    def call_back_number(self) -> str:
+        """The number a call-back rings unless the caller says otherwise: the one they rang
+        in on, else the customer's first phone ("" when neither is known)."""
+        return self.came_in_on or (self.phones[0] if self.phones else "")
 
     @property
     def owners_differ(self) -> bool:
@@ -126,7 +136,7 @@ def load(session: Session, call_id: int) -> CallView:
         .where(CallEvent.call_id == call_id, CallEvent.kind == EventKind.NAME_CONFIRMED)
     ).one()
     promises = tuple(
-        PromiseInfo(c.id, c.kind, c.description, c.due_at, c.outcome)
+        PromiseInfo(c.id, c.kind, c.description, c.due_at, c.outcome, c.contact_number)
         for c in session.exec(select(Commitment).where(Commitment.call_id == call_id).order_by(col(Commitment.due_at)))
     )
     escalations = tuple(
@@ -143,7 +153,23 @@ def load(session: Session, call_id: int) -> CallView:
         promises=promises,
         escalations=escalations,
         clock_events=tuple(clock_events(session, [call_id])[call_id]),
+        came_in_on=_came_in_on(session, call_id),
     )
+
+
+def _came_in_on(session: Session, call_id: int) -> str:
+    """The number the latest call in from the customer on this call came from, as the phone
+    system gave it ("" when it gave none: then it is not known)."""
+    for payload in session.exec(
+        select(CallEvent.payload)
+        .where(CallEvent.call_id == call_id, col(CallEvent.kind).in_([EventKind.CREATED, EventKind.CONTACT_LOGGED]))
+        .order_by(col(CallEvent.id).desc())
+    ):
+        payload = payload or {}
+        if payload.get("direction") == "outbound":
+            continue  # the desk rang them: not a number they rang in on
+        return str(payload.get("caller_number") or "")
+    return ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from deskcli.config.launch import looks_like_phone
 from deskcli.core.clock import as_utc
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import Call, Commitment, CommitmentKind, CommitmentOutcome, EventKind
@@ -30,14 +31,21 @@ def make_commitment(
     description: str = "",
     owed_by_id: int | None = None,
     replaces_id: int | None = None,
+    contact_number: str = "",
 ) -> Commitment:
-    """Record a promise on a call, due at ``due_at`` (aware; stored in UTC)."""
+    """Record a promise on a call, due at ``due_at`` (aware; stored in UTC).
+
+    ``contact_number`` is the number to ring (checked when given; a call-back the
+    analyst offers must have one, see :func:`contact_number_for`).
+    """
     call = get_call(session, call_id)
     due = require_future(due_at, by, "due")
+    number = contact_number_for(CommitmentKind.PROMISE, contact_number)
     commitment = Commitment(
         call_id=call_id,
         kind=CommitmentKind(kind),
         description=description.strip(),
+        contact_number=number,
         due_at=due,
         owed_by_id=owed_by_id or call.perceived_owner_id,
         created_at=by.now(),
@@ -55,8 +63,42 @@ def make_commitment(
         kind=str(commitment.kind),
         due_at=due,
         description=commitment.description,
+        **({"contact_number": number} if number else {}),
     )
     return commitment
+
+
+MAX_NUMBER = 40
+"""Characters of a number to ring (the column's length)."""
+
+
+def contact_number_for(kind: CommitmentKind | str, number: str) -> str:
+    """The number to ring for a promise of ``kind``, tidied; :class:`RuleViolation` when it cannot be used.
+
+    A call-back must say which number to ring - the caller hears which one, and whoever
+    rings back (perhaps a colleague) does not have to look it up; other promises may
+    carry one. A number given must look like one. Call-backs recorded before numbers
+    were asked for have none, and can still be rescheduled or settled.
+    """
+    number = " ".join(number.split())
+    if not number:
+        if CommitmentKind(kind) == CommitmentKind.CALLBACK:
+            raise RuleViolation("number: a call-back needs the number to ring (ask the caller which number).")
+        return ""
+    if len(number) > MAX_NUMBER or not looks_like_phone(number):
+        raise RuleViolation(
+            f"number: {number!r} is not a phone number (digits, spaces and + - ( ) . / only, "
+            f"at least three digits, at most {MAX_NUMBER} characters)."
+        )
+    return number
+
+
+def usable_number(number: str) -> str:
+    """``number`` tidied when a promise can carry it, else "" (for a number taken from a record, not typed)."""
+    try:
+        return contact_number_for(CommitmentKind.PROMISE, number)
+    except RuleViolation:
+        return ""
 
 
 def require_future(when: datetime | None, by: Actor, field: str) -> datetime:
@@ -129,6 +171,7 @@ def reschedule(session: Session, commitment_id: int, new_due: datetime, by: Acto
         description=commitment.description,
         owed_by_id=commitment.owed_by_id,
         replaces_id=commitment.id,
+        contact_number=commitment.contact_number,
     )
 
 

@@ -126,7 +126,8 @@ def duration_seconds(seconds: int) -> str:
 
 
 _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
-    EventKind.CREATED: lambda p: f"call {p.get('reference', '')} opened ({_kind(p.get('channel', 'phone'))})",
+    EventKind.CREATED: lambda p: f"call {p.get('reference', '')} opened ({_kind(p.get('channel', 'phone'))})"
+    + (f" from {p['caller_number']}" if p.get("caller_number") else ""),
     EventKind.GREETED: lambda p: "greeted the caller",
     EventKind.NAME_CONFIRMED: lambda p: "name confirmed"
     + (f": {p['spelling']}" if p.get("spelling") else "")
@@ -150,7 +151,8 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     EventKind.OWNERSHIP_MOVED: lambda p: f"now worked by {(p.get('actual_to') or {}).get('label') or 'nobody'}"
     f" (was {(p.get('actual_from') or {}).get('label') or 'nobody'})",
     EventKind.CONTACT_LOGGED: lambda p: ("progress call from the customer" if p.get("direction") == "inbound"
-                                         else "called the customer"),
+                                         else "called the customer")
+    + (f" ({p['caller_number']})" if p.get("caller_number") else ""),
     EventKind.RESOLVED: lambda p: "resolution recorded" + (" (with a known fix)" if p.get("article_id") else ""),
     EventKind.CUSTOMER_AGREED: lambda p: "the customer agreed the call can be closed",
     EventKind.CUSTOMER_DECLINED: lambda p: "the customer did not agree to close: awaiting confirmation",
@@ -169,7 +171,8 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
 _TIMED_WORDS: dict[str, Callable[[dict[str, Any], Callable[[Any], str]], str]] = {
     # Payloads that carry a due time: ``when`` shows it in the desk's local time.
     EventKind.COMMITMENT_MADE: lambda p, when: f"promised a {PROMISE_KINDS.get(p.get('kind'), _kind(p.get('kind')))} "
-    f"by {when(p.get('due_at'))}",
+    + (f"on {p['contact_number']} " if p.get("contact_number") else "")
+    + f"by {when(p.get('due_at'))}",
     EventKind.COMMITMENT_RESOLVED: lambda p, when: f"promise {_OUTCOMES.get(p.get('outcome'), _kind(p.get('outcome')))}"
     + (f", moved to {when(p['new_due_at'])}" if p.get("new_due_at") else "")
     + f" (was due {when(p.get('due_at'))})",

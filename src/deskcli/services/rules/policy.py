@@ -18,11 +18,12 @@ from deskcli.config import datafiles
 from deskcli.config.datafiles import LocalTime
 from deskcli.config.datafiles import Strict as _Strict
 from deskcli.core.enums import BusinessImpact, EscalationType
+from deskcli.services.rules.call_back_policy import CallBackPolicy
 from deskcli.services.rules.greeting_policy import GREETING_FIELDS, GreetingPolicy, check_template
 from deskcli.services.rules.sla_policy import SlaPolicy, SlaTarget
 
 __all__ = [
-    "GREETING_FIELDS", "AbusePolicy", "CallHandlingPolicy", "CategoryPolicy", "EscalationPolicy", "GreetingPolicy",
+    "GREETING_FIELDS", "AbusePolicy", "CallBackPolicy", "CallHandlingPolicy", "CategoryPolicy", "EscalationPolicy", "GreetingPolicy",
     "Policies", "PriorityPolicy", "PromptPolicy", "SlaPolicy", "SlaTarget", "check_template", "load_policies",
     "load_policy_file",
 ]
@@ -185,9 +186,10 @@ class ReminderPolicy(_Strict):
 
 
 class CallHandlingPolicy(_Strict):
-    """Holds, follow-up and reminders."""
+    """Holds, call-backs, follow-up and reminders."""
 
     hold: HoldPolicy = HoldPolicy()
+    call_back: CallBackPolicy = CallBackPolicy()
     follow_up: FollowUpPolicy = FollowUpPolicy()
     reminders: ReminderPolicy = ReminderPolicy()
 

@@ -76,6 +76,11 @@ class BusinessCalendar:
             self._public[day.year] = public_holidays.dates(self.country, self.subdivision, day.year)
         return day in self._public[day.year]
 
+    def is_business_day(self, day: date) -> bool:
+        """The desk opens on ``day``: the week's hours have a range for its weekday, and it is
+        neither a public holiday nor an office closed day."""
+        return bool(self.weekly.get(day.weekday())) and not self.is_closed_day(day)
+
     def _day_intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The weekly opening ranges of ``day`` as UTC intervals (cached; closed days not considered).
 

@@ -107,20 +107,37 @@ class SlaState:
     response_breached: bool
     stopped: bool
     """The call is closed: the clock no longer runs."""
+    response_target: timedelta = timedelta(0)
+    """How long the desk has to respond (acknowledge the call to the customer)."""
+    response_used: timedelta = timedelta(0)
+    """Counted time from opening to the response (to now while there is none)."""
+    response_warning: bool = False
+    """No response yet and the warning share of the response time is used (not yet late)."""
+
+    @property
+    def response_remaining(self) -> timedelta:
+        """Response time left (negative once late)."""
+        return self.response_target - self.response_used
+
+    @property
+    def awaiting_response(self) -> bool:
+        """The call is open and has not been responded to: the response target is the one that counts now."""
+        return not self.responded and not self.stopped
 
     def label(self) -> str:
         """``2h 10m left``, ``WARNING 35m left``, ``BREACHED 1h 05m over``, ``paused, …``."""
         if self.stopped:
             return "met" if not self.breached else "missed"
         if self.paused:
-            return f"paused, {_short(self.remaining)} left"
+            return f"paused, {short_duration(self.remaining)} left"
         if self.breached:
-            return f"BREACHED {_short(-self.remaining)} over"
+            return f"BREACHED {short_duration(-self.remaining)} over"
         prefix = "WARNING " if self.warning else ""
-        return f"{prefix}{_short(self.remaining)} left"
+        return f"{prefix}{short_duration(self.remaining)} left"
 
 
-def _short(delta: timedelta) -> str:
+def short_duration(delta: timedelta) -> str:
+    """``45m``, ``2h 05m``, ``3d 4h``: a countdown's length (negative reads as 0)."""
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(max(0, minutes), 60)
     if hours >= 24:
@@ -154,6 +171,11 @@ def state(
     due_at = None if paused or closed_at else _due(counting, now, max(0.0, remaining.total_seconds()))
     response_due = _due(counting, opened_at, target.response_minutes * 60)
     responded_at = acknowledged_at
+    # The response clock runs from opening to the response and no pause is taken off:
+    # the due time above is counted that way too (and reports judge a late response by it).
+    response_limit = timedelta(minutes=target.response_minutes)
+    response_used = timedelta(seconds=counting.seconds_between(opened_at, min(end, responded_at) if responded_at else end))
+    response_breached = response_due is not None and (responded_at or end) > response_due
     return SlaState(
         priority=target.priority,
         priority_assumed=priority is None,
@@ -167,8 +189,14 @@ def state(
         due_at=due_at,
         response_due_at=response_due,
         responded=responded_at is not None,
-        response_breached=response_due is not None and (responded_at or end) > response_due,
+        response_breached=response_breached,
         stopped=closed_at is not None,
+        response_target=response_limit,
+        response_used=response_used,
+        response_warning=(
+            responded_at is None and not response_breached
+            and response_used >= response_limit * (policy.warning_percent / 100)
+        ),
     )
 
 

@@ -265,7 +265,10 @@ def _record_past(
         if as_next_contact:
             promise_id = escalation.next_contact_id
     if promise is not None and promise_id is None:
-        made = commitments.make_commitment(session, call.id, promise.kind, due, by, description=promise.description)
+        number = commitments.usable_number(persona.phone) if promise.kind == CommitmentKind.CALLBACK else ""
+        made = commitments.make_commitment(
+            session, call.id, promise.kind, due, by, description=promise.description, contact_number=number
+        )
         promise_id = made.id
     if past.status in (CallStatus.AWAITING_CONFIRMATION, CallStatus.CLOSED):
         calls.move_to_stage(session, call.id, Stage.RESOLVE, by)
