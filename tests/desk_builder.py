@@ -128,10 +128,12 @@ class Desk:
 
     def escalate(self, call_id: int, route: str = "technical_experts", *, handoff: str = "Tried a restart; no change.",
                  next_contact_in: timedelta = timedelta(hours=2), triggers: list[str] | None = None,
-                 tier: int | None = None, type: str | None = None) -> int:
+                 tier: int | None = None, type: str | None = None, time_to_fix: str = "4 hours",
+                 cause: str = "better_tier", channel: str | None = None) -> int:
         request = escalations.EscalationRequest(
             route=route, handoff=handoff, next_contact_at=self.clock.now() + next_contact_in,
             triggers=triggers or [], tier=tier, type=type,  # type: ignore[arg-type]
+            time_to_fix=time_to_fix, cause=cause, channel=channel,
         )
         return self.do(lambda s, by: escalations.escalate(s, call_id, request, by, policy=self.policies.escalation)).id
 

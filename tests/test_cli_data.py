@@ -223,7 +223,7 @@ def _office_data(database: Path, clock: ManualClock) -> None:
                 if index == 1:
                     request = escalations.EscalationRequest(
                         route="technical_experts", handoff="all of it", next_contact_at=clock.now() + timedelta(hours=2),
-                        receiver="Network team", time_to_fix="a day",
+                        receiver="Network team", time_to_fix="a day", cause="better_tier",
                     )
                     escalations.escalate(session, call.id, request, actor, policy=load_policies().escalation)
             clock.advance(timedelta(hours=1))

@@ -109,7 +109,8 @@ def test_promises_stay_with_the_call_through_owner_changes(store, actor, analyst
     with store.write() as session:
         escalate(
             session, call_id,
-            EscalationRequest(route="senior_staff", handoff="x", next_contact_at=clock.now() + timedelta(hours=1)),
+            EscalationRequest(route="senior_staff", handoff="x", next_contact_at=clock.now() + timedelta(hours=1),
+                              time_to_fix="1 hour", cause="dissatisfaction"),
             actor, policy=policies.escalation,
         )
     with store.read() as session:

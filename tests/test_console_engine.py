@@ -81,7 +81,8 @@ async def test_queue_flags_calls_with_no_next_contact_and_old_escalations(db_pat
             call = calls.create_call(session, customer_id, runtime.actor())
             escalations.escalate(
                 session, call.id,
-                escalations.EscalationRequest(route="suppliers", handoff="warranty repair", next_contact_at=clock.now() + timedelta(hours=1)),
+                escalations.EscalationRequest(route="suppliers", handoff="warranty repair", next_contact_at=clock.now() + timedelta(hours=1),
+                                              time_to_fix="3 days", cause="better_tier"),
                 runtime.actor(), policy=policies.escalation,
             )
             calls.end_talk(session, call.id, runtime.actor())

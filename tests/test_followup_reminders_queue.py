@@ -272,7 +272,8 @@ def test_after_escalation_the_call_moves_from_mine_to_elsewhere(store, actor, cl
     with store.write() as session:
         escalations.escalate(
             session, call_id,
-            EscalationRequest(route="technical_experts", handoff="VPN down for the floor", next_contact_at=clock.now() + timedelta(hours=2)),
+            EscalationRequest(route="technical_experts", handoff="VPN down for the floor", next_contact_at=clock.now() + timedelta(hours=2),
+                              time_to_fix="4 hours", cause="better_tier"),
             actor, policy=policies.escalation,
         )
     with store.read() as session:
@@ -291,7 +292,7 @@ def test_escalated_to_a_colleague_shows_in_their_calls_and_my_elsewhere(store, a
             session, call_id,
             EscalationRequest(
                 route="senior_staff", handoff="wants a manager", next_contact_at=clock.now() + timedelta(hours=1),
-                receiver="Bob Lee", receiver_analyst_id=colleague.analyst_id,
+                receiver="Bob Lee", receiver_analyst_id=colleague.analyst_id, time_to_fix="1 hour", cause="dissatisfaction",
             ),
             actor, policy=policies.escalation,
         )
@@ -540,7 +541,8 @@ def test_prompts_for_escalating_and_long_hold(policies):
     """Each situation brings exactly its own prompts."""
     got = prompts.applicable(policies.prompts, iter(["long_hold", "escalating"]))
     assert [p.title for p in got] == [
-        "Listen", "Position the escalation", "Tell them what happens next", "Offer a call-back",
+        "Listen", "Apologise first", "Position the escalation", "Show the urgency", "Tell them what happens next",
+        "Offer a call-back",
     ]
 
 

@@ -63,6 +63,10 @@ async def _fill_every_stage(app, pilot) -> dict:
     await pilot.press("space")
     app.screen.query_one("#route", Choice).focus()
     await pilot.press("3")
+    app.screen.query_one("#cause", Choice).focus()
+    await pilot.press("l")  # the analyst's own cause
+    app.screen.query_one("#channel", Choice).focus()
+    await pilot.press("e")  # contact by e-mail from now on
     app.screen.query_one("#time-to-fix", Input).focus()
     await type_text(pilot, "2 hours")
     app.screen.query_one("#next-contact", TimeField).input.focus()
@@ -139,11 +143,14 @@ async def test_nothing_of_the_first_call_shows_on_the_second(db_path, clock):
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ResolveScreen)
-        assert screen.form.pane == "resolve" and not screen.form.pane_chosen and not screen.form.route_chosen
+        assert screen.form.pane == "resolve" and not screen.form.pane_chosen
+        assert not screen.escalate_pane.state.route_chosen and not screen.escalate_pane.state.cause_chosen
         assert screen.query_one("#resolution", TextArea).text == ""
         assert screen.query_one("#instructions", TextArea).text == ""
         assert screen.query_one("#triggers", TickList).ticked == set()  # nothing holds, nothing ticked
         assert screen.query_one("#route", Choice).value is None and screen.query_one("#tier", Choice).value is None
+        assert screen.query_one("#cause", Choice).value is None
+        assert screen.escalate_pane.channel is None  # the customer's channel kept, as on any new call
         for selector in ("#receiver", "#time-to-fix", "#callback-pref"):
             assert screen.query_one(selector, Input).value == "", selector
         assert screen.query_one("#next-contact", TimeField).value == ""

@@ -14,7 +14,10 @@ SEED_ROUTES = {"senior_staff", "technical_experts", "customer_services", "suppli
 SEED_TRIGGERS = {
     "customer_request", "resists_help", "business_impact", "executive_affected", "no_solution",
     "several_people", "several_departments", "sla_breached", "no_authority", "crossed_the_line",
-    "security", "promise_passed",
+    "security", "promise_passed", "company_wide",
+}
+SEED_CAUSES = {
+    "experience_or_training", "operational_efficiency", "dissatisfaction", "security", "better_tier", "caller_behaviour",
 }
 
 
@@ -71,9 +74,7 @@ def test_broken_office_file_names_file_and_field(tmp_path, name, body, expected)
     assert expected in broken.value.message
 
 
-def test_trigger_pointing_at_a_missing_route_is_refused(tmp_path):
-    """Triggers must suggest routes that exist."""
-    body = """
+ESCALATION_HEAD = """
 [[routes]]
 key = "senior_staff"
 label = "Senior"
@@ -86,8 +87,75 @@ label = "asks"
 reason = "asks"
 source = "analyst"
 suggests_type = "hierarchical"
-suggests_route = "wizards"
+suggests_route = "senior_staff"
 """
-    office = write(tmp_path / "office", "escalation.toml", body)
+
+
+def test_trigger_pointing_at_a_missing_route_is_refused(tmp_path):
+    """Triggers must suggest routes that exist."""
+    body = ESCALATION_HEAD.replace('suggests_route = "senior_staff"', 'suggests_route = "wizards"')
+    office = write(tmp_path / "office", "escalation.toml", body + '\n[[causes]]\nkey = "dissatisfaction"\nlabel = "Dissatisfied"\n')
     with pytest.raises(DataFileError, match="wizards"):
+        load_policies(office)
+
+
+def test_shipped_causes_are_seed_003s_reasons_each_picked_by_its_own_key(policies):
+    """Lack of experience or training, low operational efficiency, dissatisfaction with a product
+    or service, security, a tier that can better assist (seed 003) and the abusive caller (seed 002)."""
+    causes = policies.escalation.causes
+    assert {cause.key for cause in causes} == SEED_CAUSES
+    assert len({cause.pick_key for cause in causes}) == len(causes)
+    assert policies.escalation.cause("dissatisfaction").label == "Dissatisfied with a product or service"
+    # Each label starts with the key that picks it, so the escalate pane underlines it.
+    assert all(cause.label[0].lower() == cause.pick_key for cause in causes)
+
+
+def test_triggers_suggest_causes_where_one_follows(policies):
+    """The customer asking for a manager points to dissatisfaction, a breached SLA to operational
+    efficiency; an executive being affected says nothing about why."""
+    escalation = policies.escalation
+    assert escalation.trigger("customer_request").suggests_cause == "dissatisfaction"
+    assert escalation.trigger("sla_breached").suggests_cause == "operational_efficiency"
+    assert escalation.trigger("security").suggests_cause == "security"
+    assert escalation.trigger("executive_affected").suggests_cause == ""
+    assert escalation.trigger("company_wide").suggests_cause == ""
+    # A route's usual cause (for escalations made without an analyst): what its triggers point to first.
+    assert escalation.usual_cause("senior_staff").key == "dissatisfaction"
+    assert escalation.usual_cause("customer_services").key == escalation.causes[0].key
+
+
+def test_company_wide_issues_go_to_the_manager(policies):
+    """Seed 000: "refer your call to the manager or supervisor … if the customer … begins to raise
+    other, company-wide issues"."""
+    trigger = policies.escalation.trigger("company_wide")
+    assert (trigger.source, trigger.suggests_route, trigger.suggests_type, trigger.start_tier) == (
+        "computed", "senior_staff", EscalationType.HIERARCHICAL, 3,
+    )
+
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("", "escalation.toml: field causes"),
+        ('[[causes]]\nkey = "Bad Key"\nlabel = "x"\n', "causes.0.key"),
+        ('[[causes]]\nkey = "slow"\nlabel = ""\n', "causes.0.label"),
+        ('[[causes]]\nkey = "slow"\nlabel = "x"\nhotkey = "ab"\n', "causes.0.hotkey"),
+        ('[[causes]]\nkey = "slow"\nlabel = "x"\n[[causes]]\nkey = "slow"\nlabel = "y"\n', "cause key 'slow' is used twice"),
+        ('[[causes]]\nkey = "slow"\nlabel = "x"\n[[causes]]\nkey = "sad"\nlabel = "y"\n', "both picked by 's'"),
+    ],
+)
+def test_a_bad_cause_is_named_with_its_field(tmp_path, tail, expected):
+    """Causes are checked like triggers and routes: required, keys and hotkeys distinct."""
+    office = write(tmp_path / "office", "escalation.toml", ESCALATION_HEAD + "\n" + tail)
+    with pytest.raises(DataFileError) as broken:
+        load_policies(office)
+    assert str(office / "escalation.toml") in broken.value.message
+    assert expected in broken.value.message
+
+
+def test_a_trigger_suggesting_an_unknown_cause_is_refused(tmp_path):
+    body = ESCALATION_HEAD.replace('suggests_route = "senior_staff"\n', 'suggests_route = "senior_staff"\nsuggests_cause = "luck"\n')
+    office = write(tmp_path / "office", "escalation.toml", body + '\n[[causes]]\nkey = "slow"\nlabel = "x"\n')
+    with pytest.raises(DataFileError, match="suggests cause 'luck'"):
         load_policies(office)

@@ -162,7 +162,7 @@ def run_call_handling(policy) -> None:
 _ALL_FACTS = triggers.CallFacts(
     people_affected=500, departments_affected=9, business_impact="severe", executive_affected=True,
     customer_is_vip=True, security_concern=True, abuse_warnings=2, article_used=False, suggestions_found=False,
-    overdue_promises=1, missed_promises=1, sla_breached=True,
+    overdue_promises=1, missed_promises=1, sla_breached=True, company_wide=True,
 )
 
 
@@ -173,6 +173,9 @@ def run_escalation(policy) -> None:
     assert proposal is not None
     route = policy.route(proposal.route)
     assert route is not None and route.tier(proposal.tier) is not None
+    assert proposal.cause == "" or policy.cause(proposal.cause) is not None
+    for each in policy.routes:
+        assert policy.usual_cause(each.key) in policy.causes
 
 
 def run_priority(policy) -> None:
@@ -237,6 +240,10 @@ FIELDS: list[tuple[str, tuple[Any, ...], st.SearchStrategy[Any]]] = [
     ("escalation", ("routes", 0, "tiers", 0, "receiver"), st.one_of(st.text(max_size=300), ANY_TOML)),
     ("escalation", ("triggers", 0, "start_tier"), st.one_of(st.integers(0, 10), ANY_TOML)),
     ("escalation", ("triggers", 0, "suggests_route"), st.one_of(st.sampled_from(["senior_staff", "suppliers", "nowhere"]), ANY_TOML)),
+    ("escalation", ("triggers", 0, "suggests_cause"), st.one_of(st.sampled_from(["dissatisfaction", "security", "", "luck"]), ANY_TOML)),
+    ("escalation", ("causes", 0, "key"), st.one_of(st.from_regex(r"\A[a-z][a-z0-9_]{0,70}\Z"), ANY_TOML)),
+    ("escalation", ("causes", 1, "hotkey"), st.one_of(st.sampled_from(["o", "l", "d", "", "ab", "?"]), ANY_TOML)),
+    ("escalation", ("causes", 2, "label"), st.one_of(st.text(max_size=300), ANY_TOML)),
     ("priority", ("matrix", "high", "high"), st.one_of(st.integers(0, 5), st.booleans(), ANY_TOML)),
     ("priority", ("impact", "high_business_impacts"), st.one_of(st.lists(st.sampled_from(["severe", "significant", "sever"])), ANY_TOML)),
     ("priority", ("impact", "high_when_people_at_least"), st.one_of(st.integers(), ANY_TOML)),

@@ -16,7 +16,7 @@ from sqlmodel import select
 from deskcli.cli.commands import cli
 from deskcli.config import paths
 from deskcli.core.errors import NotFound, RuleViolation
-from deskcli.models import AckMethod, CommitmentKind, EscalationType, KnowledgeArticle, Scorecard
+from deskcli.models import AckMethod, CommitmentKind, Escalation, EscalationType, KnowledgeArticle, Scorecard
 from deskcli.services.lifecycle import abuse, calls, commitments, escalations, followup, holds, knowledge
 from deskcli.services.lifecycle.abuse import Ending
 from deskcli.services.lifecycle.escalations import EscalationRequest
@@ -95,6 +95,7 @@ class Practice:
             next_contact_at=self.clock.now() + timedelta(hours=2),
             time_to_fix=time_to_fix,
             triggers=triggers,
+            cause="better_tier",
         )
         self._do(escalations.escalate, request, self.actor, policy=self.policies.escalation)
 
@@ -252,9 +253,23 @@ def test_re_escalation_is_judged_on_the_first_route(practice):
     )
 
 
-def test_escalating_without_a_time_to_fix_fails_that_item(practice):
-    """The receiver's estimate of the time to fix is part of the procedure."""
-    practice.escalate("senior_staff", ["customer_request", "sla_breached"], time_to_fix="")
+def test_escalating_without_a_time_to_fix_is_refused_and_fails_that_item(practice):
+    """The receiver's estimate of the time to fix is part of the procedure: the escalation
+    is refused without one, so the call was not escalated and the item fails."""
+    with pytest.raises(RuleViolation, match="time to fix"):
+        practice.escalate("senior_staff", ["customer_request", "sla_breached"], time_to_fix="")
+    result = practice.score(OUTAGE)
+    assert results(result)["time_to_fix"] == "fail"
+    assert result.item("time_to_fix").why == "Not escalated: no time to fix obtained."
+
+
+def test_an_escalation_recorded_without_a_time_to_fix_fails_that_item(practice, store):
+    """Escalations recorded before the time to fix was required (or imported) have none: the item says so."""
+    practice.escalate("senior_staff", ["customer_request", "sla_breached"])
+    with store.write() as session:
+        escalation = session.exec(select(Escalation)).one()
+        escalation.time_to_fix = ""
+        session.add(escalation)
     result = practice.score(OUTAGE)
     assert results(result)["time_to_fix"] == "fail"
     assert result.item("time_to_fix").why.startswith("No time to fix obtained from ")

@@ -98,7 +98,8 @@ def test_escalation_shows_in_the_view_and_owners_differ(store, actor, clock, cal
             session,
             call_id,
             EscalationRequest(
-                route="technical_experts", handoff="printer dead", next_contact_at=clock.now() + timedelta(hours=2), time_to_fix="4 hours"
+                route="technical_experts", handoff="printer dead", next_contact_at=clock.now() + timedelta(hours=2), time_to_fix="4 hours",
+                cause="better_tier",
             ),
             actor,
             policy=policies.escalation,
@@ -221,7 +222,8 @@ def test_an_escalation_completes_the_resolve_stage(store, actor, clock, call_id,
     with store.write() as session:
         escalations.escalate(
             session, call_id,
-            EscalationRequest(route="senior_staff", handoff="wants a manager", next_contact_at=clock.now() + timedelta(hours=1)),
+            EscalationRequest(route="senior_staff", handoff="wants a manager", next_contact_at=clock.now() + timedelta(hours=1),
+                              time_to_fix="1 hour", cause="dissatisfaction"),
             actor, policy=policies.escalation,
         )
     assert Stage.RESOLVE in script.done_stages(view(store, call_id))

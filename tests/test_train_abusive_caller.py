@@ -133,6 +133,7 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
         await choose(app, pilot, "#tier", "3")  # tier 3: the help desk manager
         assert app.screen.query_one("#route", Choice).value == "senior_staff"
         assert app.screen.query_one("#tier", Choice).value == 3
+        await choose(app, pilot, "#cause", "a")  # the abusive caller
         await fill(app, pilot, "#time-to-fix", "today")
         await fill(app, pilot, "#next-contact", "+1h")
         await press(app, pilot, "ctrl+s")

@@ -14,6 +14,7 @@ from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen
 from deskcli.screens.promise import PromiseScreen
 from deskcli.screens.resolve import ResolveScreen
+from deskcli.services.rules.policy import load_policies
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.tick_list import TickList
 from trainer_console import (
@@ -31,8 +32,9 @@ from trainer_console import (
 )
 
 # Policy order of the escalation triggers in the list (escalation.toml).
-CUSTOMER_REQUEST = 0
-NO_AUTHORITY = 8
+_TRIGGERS = [trigger.key for trigger in load_policies().escalation.triggers]
+CUSTOMER_REQUEST = _TRIGGERS.index("customer_request")
+NO_AUTHORITY = _TRIGGERS.index("no_authority")
 
 
 async def _greet_and_assess(app, pilot) -> None:
@@ -84,9 +86,11 @@ async def test_played_well_every_item_passes(tmp_path, clock):
         await _tick(app, pilot, CUSTOMER_REQUEST)
         await _tick(app, pilot, NO_AUTHORITY)
         assert {"customer_request", "no_authority"} <= holding(app), holding(app)
-        # Both triggers point to senior staff, hierarchical: the console proposes it.
+        # Both triggers point to senior staff, hierarchical: the console proposes it, and the
+        # cause: he is dissatisfied with the service (seed 003).
         assert app.screen.query_one("#route", Choice).value == "senior_staff"
         assert app.screen.query_one("#type", Choice).value == "hierarchical"
+        assert app.screen.query_one("#cause", Choice).value == "dissatisfaction"
         await _escalation_details(app, pilot)
         await press(app, pilot, "ctrl+s")  # escalate
         assert app.flow.view.call.status == CallStatus.ESCALATED
@@ -131,6 +135,8 @@ async def test_played_with_mistakes_the_right_items_fail(tmp_path, clock):
         await choose(app, pilot, "#route", "2")  # route: technical experts
         assert app.screen.query_one("#route", Choice).value == "technical_experts"
         assert app.screen.query_one("#type", Choice).value == "functional"
+        assert app.screen.query_one("#cause", Choice).value is None  # no trigger: no cause proposed
+        await choose(app, pilot, "#cause", "b")  # "another tier can better assist"
         await _escalation_details(app, pilot)
         await press(app, pilot, "ctrl+s")
         assert app.flow.view.call.status == CallStatus.ESCALATED

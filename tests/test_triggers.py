@@ -66,6 +66,7 @@ def test_every_policy_trigger_is_reported_in_policy_order(policies):
         ({"missed_promises": 2}, "promise_passed", "2 promise(s) missed"),
         ({"overdue_promises": 1, "missed_promises": 1}, "promise_passed", "1 promise(s) overdue, 1 promise(s) missed"),
         ({"sla_breached": True}, "sla_breached", "the resolution time limit of the SLA has been reached"),
+        ({"company_wide": True}, "company_wide", "the caller raised a company-wide issue"),
     ],
 )
 def test_each_computed_trigger_holds_on_its_fact_with_a_reason(policies, changes, key, because):
@@ -87,6 +88,7 @@ def test_each_computed_trigger_holds_on_its_fact_with_a_reason(policies, changes
         ({"abuse_warnings": 1}, "crossed_the_line"),
         ({"overdue_promises": 0, "missed_promises": 0}, "promise_passed"),
         ({"sla_breached": False}, "sla_breached"),
+        ({"company_wide": False}, "company_wide"),
     ],
 )
 def test_computed_triggers_do_not_hold_short_of_their_fact(policies, changes, key):
@@ -189,3 +191,51 @@ def test_proposed_tier_is_one_the_route_has(policies):
         proposal = propose_for(policies, **changes)
         route = policies.escalation.route(proposal.route)
         assert route.tier(proposal.tier) is not None
+
+
+def test_company_wide_issues_go_to_the_help_desk_manager(policies):
+    """Seed 000: company-wide issues are referred to the manager: senior staff, tier 3."""
+    proposal = propose_for(policies, company_wide=True)
+    assert (proposal.route, proposal.tier, proposal.type) == ("senior_staff", 3, EscalationType.HIERARCHICAL)
+    assert proposal.because == "The caller raises company-wide issues (the caller raised a company-wide issue)"
+
+
+# --- the cause proposed ---------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("ticked", "changes", "cause"),
+    [
+        (["customer_request"], {}, "dissatisfaction"),
+        (["resists_help"], {}, "dissatisfaction"),
+        ([], {"sla_breached": True}, "operational_efficiency"),
+        ([], {"overdue_promises": 1}, "operational_efficiency"),
+        ([], {"security_concern": True}, "security"),
+        ([], {"abuse_warnings": 2}, "caller_behaviour"),
+        ([], {"people_affected": 5}, "better_tier"),
+        (["no_authority"], {}, "better_tier"),
+    ],
+)
+def test_the_cause_follows_from_the_trigger(policies, ticked, changes, cause):
+    """Seed 003's reasons: a customer asking for a manager is dissatisfied; a missed SLA is low
+    operational efficiency; a tier that can better assist takes what the analyst cannot."""
+    assert propose_for(policies, ticked, **changes).cause == cause
+
+
+def test_the_triggers_that_chose_the_route_give_the_cause_first(policies):
+    """The customer asks for a manager while several people are affected: hierarchical wins,
+    and so does its cause."""
+    assert propose_for(policies, ["customer_request"], people_affected=5).cause == "dissatisfaction"
+    # A breached SLA and a request for a manager: both chose senior staff; the first in policy order speaks.
+    assert propose_for(policies, ["customer_request"], sla_breached=True).cause == "dissatisfaction"
+
+
+def test_without_a_cause_on_the_deciding_triggers_another_holding_trigger_gives_it(policies):
+    """An executive affected says nothing of why; the several departments beside it do."""
+    proposal = propose_for(policies, executive_affected=True, departments_affected=3)
+    assert proposal.route == "senior_staff" and proposal.cause == "better_tier"
+
+
+def test_no_cause_is_proposed_when_none_follows(policies):
+    """An executive affected, or company-wide issues, alone: the analyst chooses the cause."""
+    assert propose_for(policies, executive_affected=True).cause == ""
+    assert propose_for(policies, company_wide=True).cause == ""

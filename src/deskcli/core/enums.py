@@ -177,3 +177,9 @@ _WORDS = {
 def status_words(value: str) -> str:
     """A stored status, kind or outcome in words (``awaiting_confirmation`` → "awaiting the customer's confirmation")."""
     return _WORDS.get(value, value.replace("_", " "))  # type: ignore[call-overload]
+
+
+def contact_by(channel: str) -> str:
+    """How the customer is reached on a channel, in words: "by e-mail", "face to face"."""
+    words = status_words(channel)
+    return words if channel == Channel.FACE_TO_FACE else f"by {words}"

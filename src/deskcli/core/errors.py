@@ -95,6 +95,12 @@ class DataFileError(DeskError):
 class RuleViolation(DeskError):
     """A call-lifecycle rule refused the change; the message says which rule and why."""
 
+    def __init__(self, message: str, hint: str | None = None, *, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message, hint)
+        self.fields = fields
+        """The request's fields the refusal is about, in the order the message names them
+        (a screen puts the cursor in the first one it shows)."""
+
 
 class NotFound(DeskError):
     """A record asked for by id or reference does not exist."""

@@ -109,6 +109,7 @@ class AssessmentScreen(StageScreen):
                 yield Input(type="integer", id="departments", compact=True, placeholder="?", classes="number")
                 yield Tick("Executive affected", id="executive", compact=True)
                 yield Tick("Security", id="security", compact=True)
+            yield Tick("Company-wide issue raised by the caller", id="company-wide", compact=True)
             yield Static("", id="priority", markup=False)
             with Horizontal(id="assessment-main"):
                 with Vertical(id="notes-pane"):
@@ -150,6 +151,7 @@ class AssessmentScreen(StageScreen):
             self.query_one("#departments", Input).value = "" if call.departments_affected is None else str(call.departments_affected)
             for selector, value in (
                 ("#executive", call.executive_affected), ("#security", call.security_concern),
+                ("#company-wide", call.company_wide),
                 ("#complaint", call.is_complaint), ("#complaint-valid", bool(call.complaint_valid)),
             ):
                 box = self.query_one(selector, Checkbox)
@@ -178,6 +180,7 @@ class AssessmentScreen(StageScreen):
             "departments_affected": number("#departments"),
             "executive_affected": self.query_one("#executive", Checkbox).value,
             "security_concern": self.query_one("#security", Checkbox).value,
+            "company_wide": self.query_one("#company-wide", Checkbox).value,
             "is_complaint": complaint,
             "complaint_valid": self.query_one("#complaint-valid", Checkbox).value if complaint else None,
             "complaint_steps": self.query_one("#complaint-steps", Input).value.strip(),
@@ -205,7 +208,8 @@ class AssessmentScreen(StageScreen):
         self.query_one("#steps-row").set_class(not values["is_complaint"], "hidden")
         self.query_one("#complaint-valid").set_class(not values["is_complaint"], "hidden")
         situations = assessment.situations(
-            view, values, suggestions_found=self.flow.suggestions_found, now=runtime.clock.now(), policies=runtime.policies
+            view, values, suggestions_found=self.flow.suggestions_found, now=runtime.clock.now(), policies=runtime.policies,
+            zone=runtime.settings.zone(), calendar=runtime.calendar(),
         )
         self.query_one(PromptPanel).show(assessment.assessment_prompts(situations, runtime.policies))
 

@@ -128,7 +128,7 @@ class ReviewScreen(DeskScreen):
         head.append_text(safe_text(record.summary or "(no summary)"))
         for line in record.escalations:
             head.append("\n→ ")
-            head.append_text(safe_text(f"{line.route} tier {line.tier} ({line.type}) to {line.receiver}"))
+            head.append_text(safe_text(line.summary))
         self.query_one("#review-record", Static).update(head)
         table = self.query_one("#review-checks", DataTable)
         table.clear()

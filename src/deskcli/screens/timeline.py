@@ -108,6 +108,9 @@ class TimelineScreen(DeskScreen):
         if record.resolution:
             head.append("\nResolution: ", style="bold")
             head.append_text(safe_text(record.resolution))
+        for line in record.escalations:
+            head.append("\nEscalated: ", style="bold")
+            head.append_text(safe_text(line.summary))
         self.query_one("#timeline-record", Static).update(head)
         table = self.query_one("#timeline-table", DataTable)
         table.clear()

@@ -491,12 +491,15 @@ class _Cast:
         receiver_id = None
         if receiver_analyst is not None:
             receiver_id = self.session.exec(select(Analyst.id).where(Analyst.handle == receiver_analyst)).first()
+        policy = self.policies.escalation
+        # The cause the story's triggers point to, as the escalate pane would propose it.
+        suggested = [found.suggests_cause for found in map(policy.trigger, triggers or []) if found and found.suggests_cause]
         escalations.escalate(
             self.session, call_id,
             escalations.EscalationRequest(
                 route=route, handoff=handoff, next_contact_at=next_contact, tier=tier,
-                time_to_fix=first.usual_time_to_fix if first else "", triggers=list(triggers or []),
-                receiver_analyst_id=receiver_id,
+                time_to_fix=(first.usual_time_to_fix if first else "") or "same day", triggers=list(triggers or []),
+                receiver_analyst_id=receiver_id, cause=suggested[0] if suggested else policy.usual_cause(route).key,
             ),
             by, policy=self.policies.escalation,
         )

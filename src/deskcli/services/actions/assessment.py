@@ -15,7 +15,9 @@ from deskcli.services.rules.policy import Policies, PriorityPolicy, Prompt
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
+    from deskcli.services.timekeeping.business_time import BusinessCalendar
     from deskcli.store.db import Store
 
 PRIORITY_INPUTS = frozenset(
@@ -25,7 +27,7 @@ PRIORITY_INPUTS = frozenset(
 
 FORM_FIELDS = (
     "summary", "category", "urgency", "business_impact", "people_affected", "departments_affected",
-    "executive_affected", "security_concern", "is_complaint", "complaint_valid", "complaint_steps",
+    "executive_affected", "security_concern", "company_wide", "is_complaint", "complaint_valid", "complaint_steps",
 )
 """What the assessment form holds, in the record's field names."""
 
@@ -89,9 +91,11 @@ def _current(call: Call) -> dict[str, Any]:
 
 
 def situations(
-    view: CallView | None, values: dict[str, Any], *, suggestions_found: bool | None, now: datetime, policies: Policies
+    view: CallView | None, values: dict[str, Any], *, suggestions_found: bool | None, now: datetime, policies: Policies,
+    zone: ZoneInfo | None = None, calendar: BusinessCalendar | None = None,
 ) -> set[str]:
-    """Which prompt situations hold on the assessment right now."""
+    """Which prompt situations hold on the assessment right now (a breached SLA among
+    the triggers when the office's ``zone`` is given, as on the resolve screen)."""
     found = {"customer_identified"} if view is not None else set()
     if values.get("is_complaint"):
         found.add("complaint")
@@ -99,7 +103,8 @@ def situations(
     if suggestions_found is False and values.get("summary"):
         found.add("no_solution")
     if view is not None:
-        facts = view.facts(now=now, suggestions_found=suggestions_found)
+        breached = zone is not None and view.sla_breached(now, policies.sla, zone, calendar)
+        facts = view.facts(now=now, suggestions_found=suggestions_found, sla_breached=breached)
         if any(result.holds for result in triggers.evaluate(facts, policies.escalation)):
             found.add("escalate_suggested")
     return found

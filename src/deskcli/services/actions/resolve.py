@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 RESOLVE_DRAFTS = ("resolution", "instructions")
 """The resolve pane's fields kept as drafts until the resolution is recorded."""
-ESCALATE_DRAFTS = ("handoff", "receiver", "time_to_fix", "callback_preference", "next_contact")
+ESCALATE_DRAFTS = ("handoff", "receiver", "time_to_fix", "callback_preference", "next_contact", "cause", "channel")
 """The escalate pane's fields kept as drafts until the escalation is saved."""
 
 
@@ -37,6 +37,8 @@ class Advice:
     prompts: list[Prompt]
     handoff: str
     """The hand-off composed from the call, for the analyst to edit."""
+    sla_breached: bool = False
+    """The SLA's resolution time limit was reached when the advice was worked out."""
 
     @property
     def escalation_suggested(self) -> bool:
@@ -53,16 +55,21 @@ def advice(
     policies: Policies,
     zone: ZoneInfo,
     calendar: BusinessCalendar | None,
+    channel: str | None = None,
 ) -> Advice:
-    """Which triggers hold (a breached SLA among them), where they point, what to say."""
-    breached = view.call.priority is not None and view.sla(now, policies.sla, zone, calendar).breached
+    """Which triggers hold (a breached SLA among them), where they point (route, tier,
+    cause), what to say, and the hand-off (saying how to contact the customer from now
+    on when ``channel`` changes it)."""
+    breached = view.sla_breached(now, policies.sla, zone, calendar)
     facts = view.facts(now=now, suggestions_found=suggestions_found, sla_breached=breached)
     results = triggers.evaluate(facts, policies.escalation, ticked)
     suggested = any(result.holds for result in results)
     situations = {"escalating"} | ({"escalate_suggested"} if suggested else set())
     # Only the escalation advice here: the general prompts are on the assessment screen.
     shown = [p for p in prompts.applicable(policies.prompts, situations) if p.when in situations]
-    return Advice(results, triggers.propose(results, policies.escalation), shown, handoff.compose(view, results))
+    return Advice(
+        results, triggers.propose(results, policies.escalation), shown, handoff.compose(view, results, channel), breached
+    )
 
 
 def resolve_call(

@@ -53,6 +53,10 @@ class EscalationInfo:
     receiver: str
     time_to_fix: str
     escalated_at: datetime
+    cause: str = ""
+    """Why it was escalated (a key of the policy's causes)."""
+    channel: str | None = None
+    """The channel the customer is contacted on from this escalation on; ``None``: unchanged."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,16 @@ class CallView:
         """The call's SLA at ``now``."""
         return sla_state_of(self.call, self.clock_events, now, policy, zone, calendar)
 
+    def sla_breached(self, now: datetime, policy: SlaPolicy, zone: ZoneInfo, calendar: BusinessCalendar | None = None) -> bool:
+        """True when the header would say BREACHED: a priority is set and the resolution time limit is reached."""
+        return self.call.priority is not None and self.sla(now, policy, zone, calendar).breached
+
+    @property
+    def contact_channel(self) -> str:
+        """The channel the customer is contacted on now: the latest escalation's change, else the call's."""
+        changed = [e.channel for e in self.escalations if e.channel]
+        return changed[-1] if changed else self.call.channel
+
     @property
     def waiting_on_customer(self) -> bool:
         """True while the analyst has the clock paused, waiting on the customer."""
@@ -116,6 +130,7 @@ class CallView:
             overdue_promises=sum(1 for p in self.promises if p.outcome is None and p.due_at < now),
             missed_promises=sum(1 for p in self.promises if p.outcome == CommitmentOutcome.MISSED),
             sla_breached=sla_breached,
+            company_wide=call.company_wide,
         )
 
 
@@ -140,7 +155,7 @@ def load(session: Session, call_id: int) -> CallView:
         for c in session.exec(select(Commitment).where(Commitment.call_id == call_id).order_by(col(Commitment.due_at)))
     )
     escalations = tuple(
-        EscalationInfo(e.id, e.type, e.route, e.tier, e.receiver, e.time_to_fix, e.escalated_at)
+        EscalationInfo(e.id, e.type, e.route, e.tier, e.receiver, e.time_to_fix, e.escalated_at, e.cause, e.channel)
         for e in session.exec(select(Escalation).where(Escalation.call_id == call_id).order_by(col(Escalation.id)))
     )
     return CallView(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from deskcli.core.clock import as_utc
+from deskcli.core.enums import contact_by
 from deskcli.models import CallEvent, CallStatus, Commitment, Customer, Escalation, EventKind
 from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import calls
@@ -48,6 +49,30 @@ class EscalationLine:
     receiver: str
     handoff: str
     time_to_fix: str
+    cause: str = ""
+    """Why it was escalated, in words (the cause's label as it was when escalated)."""
+    channel: str | None = None
+    """The channel the customer is contacted on from this escalation on; ``None``: unchanged."""
+
+    @property
+    def summary(self) -> str:
+        """``technical_experts tier 2 (functional) to Second-line technical team · cause: … · contact by e-mail from now on``."""
+        parts = [f"{self.route} tier {self.tier} ({self.type}) to {self.receiver}"]
+        if self.cause:
+            parts.append(f"cause: {self.cause}")
+        if self.channel:
+            parts.append(f"contact {contact_by(self.channel)} from now on")
+        return " · ".join(parts)
+
+
+def _cause_labels(events: list[CallEvent]) -> dict[int, str]:
+    """Each escalation's cause in the words recorded with it (the policy may have changed since)."""
+    labels = {}
+    for event in events:
+        payload = event.payload or {}
+        if event.kind == EventKind.ESCALATED and payload.get("escalation_id") is not None and payload.get("cause"):
+            labels[int(payload["escalation_id"])] = str(payload.get("cause_label") or payload["cause"]).replace("_", " ")
+    return labels
 
 
 @dataclass(frozen=True)
@@ -110,6 +135,7 @@ def read_record(session: Session, call_id: int, now: datetime, context: RecordCo
     clock = [event for event in events if event.kind in (EventKind.STATUS_CHANGED, EventKind.SLA_PAUSED, EventKind.SLA_RESUMED)]
     state = sla.state_of(call, clock, now, context.policy, context.zone, context.calendar)
     held = [int((event.payload or {}).get("seconds") or 0) for event in events if event.kind == EventKind.HOLD_ENDED]
+    causes = _cause_labels(list(events))
     return CallRecord(
         id=call.id,
         reference=call.reference,
@@ -131,7 +157,10 @@ def read_record(session: Session, call_id: int, now: datetime, context: RecordCo
         holds=sum(1 for event in events if event.kind == EventKind.HOLD_STARTED),
         hold_seconds=sum(held),
         escalations=tuple(
-            EscalationLine(as_utc(row.escalated_at), row.type, row.route, row.tier, row.receiver, row.handoff, row.time_to_fix)
+            EscalationLine(
+                as_utc(row.escalated_at), row.type, row.route, row.tier, row.receiver, row.handoff, row.time_to_fix,
+                causes.get(row.id or 0, row.cause.replace("_", " ")), row.channel,
+            )
             for row in escalation_rows
         ),
         promises=tuple(

@@ -53,7 +53,8 @@ class Check:
     why: str
 
 
-_IMPACT = ("people_affected", "departments_affected", "business_impact", "executive_affected", "security_concern")
+_IMPACT = ("people_affected", "departments_affected", "business_impact", "executive_affected", "security_concern",
+           "company_wide")
 
 
 def _minutes(delta: timedelta) -> str:
@@ -87,7 +88,7 @@ def _first_trigger(events: Sequence[CallEvent], customer: Customer, policies: Po
             business_impact=facts["business_impact"], executive_affected=bool(facts["executive_affected"]),
             customer_is_vip=customer.is_vip, security_concern=bool(facts["security_concern"]),
             abuse_warnings=warnings, article_used=False, suggestions_found=None,
-            overdue_promises=0, missed_promises=missed,
+            overdue_promises=0, missed_promises=missed, company_wide=bool(facts["company_wide"]),
         )
         holding = [result for result in triggers.evaluate(state, policies.escalation) if result.holds]
         if holding:

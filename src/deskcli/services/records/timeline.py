@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from deskcli.core.clock import as_utc
+from deskcli.core.enums import contact_by
 from deskcli.core.timefmt import duration
 from deskcli.models import Analyst, CallEvent, Escalation, EventKind
 
@@ -105,6 +106,10 @@ def _escalated(payload: dict[str, Any]) -> str:
         text += f"; time to fix: {payload['time_to_fix']}"
     if payload.get("triggers"):
         text += "; triggers: " + ", ".join(_kind(t) for t in payload["triggers"])
+    if payload.get("cause"):
+        text += f"; cause: {payload.get('cause_label') or _kind(payload['cause'])}"
+    if payload.get("channel"):
+        text += f"; contact {contact_by(str(payload['channel']))} from now on"
     return text
 
 

@@ -79,6 +79,26 @@ class Trigger(_Strict):
     """Some situations start at tier 2 or 3 by their gravity (seed 004)."""
     seed: str = Field(default="", max_length=200)
     """Which seed document the rule comes from."""
+    suggests_cause: str = Field(default="", max_length=64)
+    """The cause of escalation this trigger points to, when one follows clearly (or none)."""
+
+
+class Cause(_Strict):
+    """Why a call had to be escalated (seed 003: the agent's lack of experience or
+    training, low operational efficiency, the customer's dissatisfaction with a product
+    or service, security, a tier that can better assist)."""
+
+    key: str = Field(pattern=_KEY, max_length=64)
+    """Stored as the escalation's cause (64 characters)."""
+    label: str = Field(min_length=1, max_length=200)
+    hotkey: str = Field(default="", pattern=r"^[a-z0-9]?$")
+    """The key that picks it on the escalate pane (one letter or digit; default: the first of ``key``)."""
+    seed: str = Field(default="", max_length=200)
+
+    @property
+    def pick_key(self) -> str:
+        """The key that picks this cause."""
+        return self.hotkey or self.key[0]
 
 
 class EscalationPolicy(_Strict):
@@ -88,6 +108,8 @@ class EscalationPolicy(_Strict):
     """Escalations open longer than this are flagged (seed 004: within 30 days)."""
     routes: list[Route] = Field(min_length=1)
     triggers: list[Trigger] = Field(min_length=1)
+    causes: list[Cause] = Field(min_length=1)
+    """Why a call is escalated: every escalation names one (seed 003)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> EscalationPolicy:
@@ -105,7 +127,28 @@ class EscalationPolicy(_Strict):
                     f"trigger {trigger.key!r} suggests route {trigger.suggests_route!r}, "
                     f"which is not one of the routes ({', '.join(keys)})"
                 )
+        self._consistent_causes()
         return self
+
+    def _consistent_causes(self) -> None:
+        keys = [cause.key for cause in self.causes]
+        twice = {key for key in keys if keys.count(key) > 1}
+        if twice:
+            raise ValueError(f"cause key {sorted(twice)[0]!r} is used twice")
+        picked: dict[str, str] = {}
+        for cause in self.causes:
+            if cause.pick_key in picked:
+                raise ValueError(
+                    f"causes {cause.key!r} and {picked[cause.pick_key]!r} are both picked by {cause.pick_key!r}; "
+                    "give one of them a hotkey of its own"
+                )
+            picked[cause.pick_key] = cause.key
+        for trigger in self.triggers:
+            if trigger.suggests_cause and trigger.suggests_cause not in keys:
+                raise ValueError(
+                    f"trigger {trigger.key!r} suggests cause {trigger.suggests_cause!r}, "
+                    f"which is not one of the causes ({', '.join(keys)})"
+                )
 
     def route(self, key: str) -> Route | None:
         """The route with this key, if any."""
@@ -114,6 +157,16 @@ class EscalationPolicy(_Strict):
     def trigger(self, key: str) -> Trigger | None:
         """The trigger with this key, if any."""
         return next((trigger for trigger in self.triggers if trigger.key == key), None)
+
+    def cause(self, key: str) -> Cause | None:
+        """The cause with this key, if any."""
+        return next((cause for cause in self.causes if cause.key == key), None)
+
+    def usual_cause(self, route_key: str) -> Cause:
+        """The cause the route's triggers suggest first, else the first cause: for escalations
+        no analyst chose a cause for (a practice caller's history, the demo)."""
+        suggested = next((t.suggests_cause for t in self.triggers if t.suggests_route == route_key and t.suggests_cause), "")
+        return self.cause(suggested) or self.causes[0]
 
 
 class Category(_Strict):

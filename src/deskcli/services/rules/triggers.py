@@ -1,4 +1,4 @@
-"""Which escalation triggers hold for a call, why, and the route and tier they suggest.
+"""Which escalation triggers hold for a call, why, and the route, tier and cause they suggest.
 
 Triggers the call's data can show are computed; the rest (the customer asks for a
 manager, no authority …) are ticked by the analyst, who may also tick any computed
@@ -31,6 +31,8 @@ class CallFacts:
     overdue_promises: int
     missed_promises: int
     sla_breached: bool = False
+    company_wide: bool = False
+    """The caller raised company-wide issues (seed 000)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class TriggerResult:
     suggests_type: EscalationType
     suggests_route: str
     start_tier: int
+    suggests_cause: str = ""
+    """The cause of escalation the trigger points to (empty: none follows clearly)."""
 
 
 def _computed(key: str, facts: CallFacts) -> str | None:
@@ -78,6 +82,8 @@ def _computed(key: str, facts: CallFacts) -> str | None:
         return ", ".join(parts)
     if key == "sla_breached" and facts.sla_breached:
         return "the resolution time limit of the SLA has been reached"
+    if key == "company_wide" and facts.company_wide:
+        return "the caller raised a company-wide issue"
     return None
 
 
@@ -99,6 +105,7 @@ def evaluate(facts: CallFacts, policy: EscalationPolicy, ticked: Iterable[str] =
                 suggests_type=trigger.suggests_type,
                 suggests_route=trigger.suggests_route,
                 start_tier=trigger.start_tier,
+                suggests_cause=trigger.suggests_cause,
             )
         )
     return results
@@ -112,12 +119,16 @@ class Proposal:
     tier: int
     type: EscalationType
     because: str
+    cause: str = ""
+    """The cause of escalation proposed (a key of the policy's causes), or empty."""
 
 
 def propose(results: list[TriggerResult], policy: EscalationPolicy) -> Proposal | None:
     """Hierarchical when any holding trigger asks for seniority, else functional; the
     tier is the highest start tier among the triggers for that route (seed 004: grave
-    situations start at tier 2 or 3)."""
+    situations start at tier 2 or 3). The cause is the first one suggested by the
+    triggers that chose the route, else by any other holding trigger (customer asks for
+    a manager → dissatisfied with a product or service, seed 003)."""
     holding = [result for result in results if result.holds]
     if not holding:
         return None
@@ -132,4 +143,6 @@ def propose(results: list[TriggerResult], policy: EscalationPolicy) -> Proposal 
     tier = next((t for t in available if t >= wanted), available[-1])
     because = "; ".join(f"{r.label} ({r.because})" for r in for_route)
     kind = EscalationType.HIERARCHICAL if hierarchical else EscalationType(route.type)
-    return Proposal(route_key, tier, kind, because)
+    # The cause: from the triggers that chose the route first, then any other that holds.
+    cause = next((r.suggests_cause for r in [*for_route, *holding] if r.suggests_cause), "")
+    return Proposal(route_key, tier, kind, because, cause)

@@ -258,6 +258,7 @@ def _record_past(
                 # Without a scenario promise the desk is on track: the next contact is still ahead.
                 next_contact_at=due if as_next_contact else now + timedelta(days=1),
                 time_to_fix=_usual_time_to_fix(policies, past.escalated_to),
+                cause=policies.escalation.usual_cause(past.escalated_to).key,
             ),
             by,
             policy=policies.escalation,
@@ -296,5 +297,7 @@ def _settle_past(session: Session, promise_id: int, outcome: str, made: datetime
 
 
 def _usual_time_to_fix(policies: Policies, route_key: str) -> str:
+    """The route's usual time to fix (an escalation needs one; a tier may not say)."""
     route = policies.escalation.route(route_key)
-    return route.tiers[0].usual_time_to_fix if route is not None else ""
+    usual = route.tiers[0].usual_time_to_fix if route is not None else ""
+    return usual or "as the receiver estimated"
