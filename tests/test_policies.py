@@ -54,6 +54,31 @@ def test_office_copy_replaces_the_shipped_file(tmp_path):
     assert load_policies(office).greeting.template.endswith("What can I do for you?")
 
 
+def test_an_office_copy_from_before_the_causes_takes_the_shipped_ones(tmp_path):
+    """An escalation.toml copied from an older deskcli has no [[causes]]: it loads, with the shipped causes;
+    causes the office writes itself stand."""
+    import re
+
+    from deskcli.config.datafiles import read
+
+    shipped = read("policies/escalation.toml").text
+    older = re.sub(r"\[\[causes\]\].*?(?=\n\[\[|\Z)", "", shipped, flags=re.S)
+    older = re.sub(r"(?m)^suggests_cause = .*\n", "", older)  # the triggers' suggestions came with the causes
+    import tomllib
+
+    parsed = tomllib.loads(older)
+    assert "causes" not in parsed and not any("suggests_cause" in trigger for trigger in parsed["triggers"])
+    office = write(tmp_path / "office", "escalation.toml", older)
+    assert [cause.key for cause in load_policies(office).escalation.causes] == [
+        cause.key for cause in load_policies().escalation.causes]
+    own = older + '\n[[causes]]\nkey = "other"\nlabel = "Another reason"\n'
+    write(tmp_path / "office", "escalation.toml", own)
+    assert [cause.key for cause in load_policies(office).escalation.causes] == ["other"]
+    write(tmp_path / "office", "escalation.toml", "causes = []\n" + older)  # written empty on purpose: refused
+    with pytest.raises(DataFileError, match=r"escalation\.toml: field causes"):
+        load_policies(office)
+
+
 @pytest.mark.parametrize(
     ("name", "body", "expected"),
     [
@@ -137,7 +162,6 @@ def test_company_wide_issues_go_to_the_manager(policies):
 @pytest.mark.parametrize(
     ("tail", "expected"),
     [
-        ("", "escalation.toml: field causes"),
         ('[[causes]]\nkey = "Bad Key"\nlabel = "x"\n', "causes.0.key"),
         ('[[causes]]\nkey = "slow"\nlabel = ""\n', "causes.0.label"),
         ('[[causes]]\nkey = "slow"\nlabel = "x"\nhotkey = "ab"\n', "causes.0.hotkey"),

@@ -122,7 +122,18 @@ def validate(model: type[M], data: dict[str, Any], file: DataFile) -> M:
         raise DataFileError(f"{file.name}: field {field}: {problem['msg']}{shown}.") from None
 
 
-def load_toml_model(model: type[M], relative: str, override_dir: Path | None = None) -> M:
-    """Read, parse and validate one TOML data file."""
+def load_toml_model(model: type[M], relative: str, override_dir: Path | None = None,
+                    added_later: tuple[str, ...] = ()) -> M:
+    """Read, parse and validate one TOML data file.
+
+    ``added_later`` names top-level tables a later deskcli added to the shipped file: an
+    office's copy made from an older one lacks them, and takes the shipped ones instead
+    of failing at start-up (a table the office writes itself, even empty, stands).
+    """
     file = read(relative, override_dir)
-    return validate(model, parse_toml(file), file)
+    data = parse_toml(file)
+    missing = [key for key in added_later if key not in data]
+    if missing and not file.name.startswith("data/"):
+        shipped = parse_toml(read(relative))
+        data.update({key: shipped[key] for key in missing if key in shipped})
+    return validate(model, data, file)

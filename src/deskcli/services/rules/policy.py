@@ -345,13 +345,19 @@ POLICY_FILES: dict[str, type[_Strict]] = {
 """Each policy file (``policies/<name>.toml``) and the model that validates it."""
 
 
+ADDED_LATER = {"escalation": ("causes",)}
+"""Tables added to a shipped policy file after offices may have copied it: an older office
+copy takes the shipped ones (the escalation causes came with deskcli's issue 13)."""
+
+
 def load_policy_file(name: str, override_dir: Path | None = None) -> Any:
     """Read and validate one policy file (the office's copy in ``override_dir`` first).
 
     This is the only way a policy file is read, by ``deskcli policies check`` and at
     start alike, so a file that passes the check loads.
     """
-    return datafiles.load_toml_model(POLICY_FILES[name], f"policies/{name}.toml", override_dir)
+    return datafiles.load_toml_model(POLICY_FILES[name], f"policies/{name}.toml", override_dir,
+                                     added_later=ADDED_LATER.get(name, ()))
 
 
 def load_policies(override_dir: Path | None = None) -> Policies:
