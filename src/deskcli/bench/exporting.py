@@ -15,6 +15,7 @@ import subprocess
 import sys
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from deskcli.bench.first_frame import peak_rss_mb
 from deskcli.bench.report import Figure, ratio_figure
@@ -23,14 +24,14 @@ FLOOR_ROWS = 5_000
 """Calls the floor exports: a few pages (the export reads 2,000 a page)."""
 
 
-class _Discard(io.TextIOBase):
+class _Discard(io.StringIO):
     """A text stream that keeps nothing (the rows' memory is what is measured, not the file's)."""
 
     def write(self, text: str) -> int:
         return len(text)
 
 
-def _export(db_path: Path, limit: int | None) -> dict:
+def _export(db_path: Path, limit: int | None) -> dict[str, Any]:
     """Export the calls (the first ``limit`` of them, or all) in this process; rows and peak RSS."""
     from zoneinfo import ZoneInfo
 
@@ -47,10 +48,11 @@ def _export(db_path: Path, limit: int | None) -> dict:
     return {"rows": count, "peak_rss_mb": peak_rss_mb()}
 
 
-def _measured(db_path: Path, limit: int | None) -> dict:
+def _measured(db_path: Path, limit: int | None) -> dict[str, Any]:
     argv = [sys.executable, "-m", "deskcli.bench.exporting", str(db_path), str(limit or 0)]
     done = subprocess.run(argv, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    measured: dict[str, Any] = json.loads(done.stdout)
+    return measured
 
 
 def measure(db_path: Path) -> Figure:

@@ -27,11 +27,13 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, TextArea
 
@@ -87,7 +89,7 @@ class LookupScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="lookup")
     def look_up(self, text: str, started: float) -> None:
         expression = _match(text)
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
         if expression:
             connection = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
             try:
@@ -104,7 +106,7 @@ class LookupScreen(Screen[None]):
                 connection.close()
         self.app.call_from_thread(self.show, text, rows, started)
 
-    def show(self, text: str, rows: list[tuple], started: float) -> None:
+    def show(self, text: str, rows: list[tuple[Any, ...]], started: float) -> None:
         if text != self.query_text:
             return
         options = self.query_one(OptionList)
@@ -148,13 +150,13 @@ class StageLike(Screen[None]):
             self.call_after_refresh(app.sample, "stage_switch_key_to_frame", app.key_at)
 
 
-async def _settle(app: App[None], pilot) -> None:
+async def _settle(app: App[None], pilot: Pilot[None]) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
 
 
-async def run(db_path: Path, widgets: int, note_words: int, switches: int, prefixes: list[str]) -> dict:
+async def run(db_path: Path, widgets: int, note_words: int, switches: int, prefixes: list[str]) -> dict[str, Any]:
     """Drive the floor app through the same actions as deskcli's run; the samples and peak RSS."""
     app = FloorApp()
     async with app.run_test(size=(100, 34)) as pilot:

@@ -18,6 +18,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from deskcli.bench.report import Figure, ratio_figure
 from deskcli.services.exchange.customers import IMPORT_CACHE_KIB
@@ -32,7 +33,7 @@ def _ascii(text: str) -> str:
     return "".join(char for char in text.lower() if char.isascii() and char.isalnum()) or "x"
 
 
-def customers_csv(path: Path, count: int, seed: int) -> list[tuple]:
+def customers_csv(path: Path, count: int, seed: int) -> list[tuple[Any, ...]]:
     """Write ``count`` distinct customers as another desk would export them; their prepared rows."""
     rng = random.Random(seed)
     prepared = []
@@ -57,7 +58,7 @@ def customers_csv(path: Path, count: int, seed: int) -> list[tuple]:
     return prepared
 
 
-def _floor(db_path: Path, prepared: list[tuple], cache_kib: int) -> float:
+def _floor(db_path: Path, prepared: list[tuple[Any, ...]], cache_kib: int) -> float:
     """Seconds to insert the prepared rows with two executemany calls, as raw as SQLite goes.
 
     The search index is filled the fastest way too: its insert trigger dropped, one
@@ -107,7 +108,7 @@ def _fresh(db_path: Path) -> None:
     db.open_store(db.target_for(db_path, None)).dispose()
 
 
-def _import(db_path: Path, csv_path: Path) -> tuple[float, dict]:
+def _import(db_path: Path, csv_path: Path) -> tuple[float, dict[str, Any]]:
     """Seconds for the real import service, committed; its counts."""
     from zoneinfo import ZoneInfo
 

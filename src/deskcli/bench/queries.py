@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from deskcli.runtime import Runtime
 
@@ -121,7 +122,7 @@ def queue_pairs(runtime: Runtime, db_path: Path, repeat: int) -> list[Pair]:
 
         return run
 
-    def floor(sql: str, params: tuple) -> Callable[[], object]:
+    def floor(sql: str, params: tuple[Any, ...]) -> Callable[[], object]:
         return lambda: raw.execute(sql, params).fetchall()
 
     pairs = [

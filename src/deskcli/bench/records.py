@@ -15,11 +15,17 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from deskcli.bench.queries import Pair, timed_pair
 from deskcli.runtime import Runtime
+
+if TYPE_CHECKING:
+    from deskcli.services.reports.sqlbits import Dialect, Window
 
 HISTORY_RAW = (
     "SELECT call.id, call.reference, call.opened_at, customer.name, analyst.name, call.category, call.status, "
@@ -91,7 +97,9 @@ def report_month(db_path: Path) -> tuple[str, datetime]:
     return month, now
 
 
-def _floors(module, window, dialect, pause_statuses: list[str], raw: sqlite3.Connection):
+def _floors(
+    module: ModuleType, window: Window, dialect: Dialect, pause_statuses: list[str], raw: sqlite3.Connection
+) -> Callable[[], object]:
     """The metric's SQL, run by hand with the same parameters (and, for the SLA, its follow-up queries)."""
     params = window.params(dialect)
     if module.key == "issues":
@@ -137,7 +145,7 @@ def report_pairs(runtime: Runtime, db_path: Path, repeat: int) -> tuple[str, lis
     pairs = []
     try:
         for module in METRICS:
-            def service(module=module) -> None:
+            def service(module: ModuleType = module) -> None:
                 with runtime.store.read() as session:
                     module.collect(session, window, None, context)
 

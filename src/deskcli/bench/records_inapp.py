@@ -19,12 +19,19 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from deskcli.bench import first_frame
 from deskcli.bench.inapp import ProbeApp, Samples, settle  # sets the process up as the console (first)
 from deskcli.config.launch import LaunchOptions
+
+if TYPE_CHECKING:
+    from deskcli.screens.history import HistoryScreen
+    from deskcli.screens.report import ReportScreen
+    from deskcli.services.records.history import HistoryResult
+    from deskcli.services.reports.report import Report
 
 
 class RecordsProbe(ProbeApp):
@@ -48,23 +55,24 @@ def instrument(app: ProbeApp, samples: Samples) -> None:
     show_history = HistoryScreen._show
     show_report = ReportScreen._show
 
-    def timed_history(self, seq, result):
+    def timed_history(self: HistoryScreen, seq: int, result: HistoryResult) -> None:
         started = app.key_at
         show_history(self, seq, result)
         if seq == self._seq and result.page.rows:
             self.call_after_refresh(samples.add, "history_key_to_rows", started)
 
-    def timed_report(self, seq, report):
+    def timed_report(self: ReportScreen, seq: int, report: Report) -> None:
         started = app.key_at
         show_report(self, seq, report)
         if seq == self._seq:
             self.call_after_refresh(samples.add, "report_screen_open", started)
 
-    HistoryScreen._show = timed_history
-    ReportScreen._show = timed_report
+    # Replacing methods is the point here (timed, not changed); mypy refuses it by design.
+    HistoryScreen._show = timed_history  # type: ignore[method-assign]
+    ReportScreen._show = timed_report  # type: ignore[method-assign]
 
 
-async def run(db_path: Path, period: str, searches: list[str]) -> dict:
+async def run(db_path: Path, period: str, searches: list[str]) -> dict[str, Any]:
     """Drive the records screens and return the samples."""
     from textual.widgets import Input
 

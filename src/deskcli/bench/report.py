@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Figure:
         """Value over floor."""
         if self.floor in (None, 0):
             return None
-        return self.value / self.floor  # type: ignore[operator]
+        return self.value / self.floor
 
 
 def ratio_figure(name: str, value: float, floor: float, unit: str, limit: float, note: str = "") -> Figure:
@@ -66,7 +67,7 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines + (["", *notes] if notes else []))
 
 
-def as_json(figures: list[Figure], context: dict) -> dict:
+def as_json(figures: list[Figure], context: dict[str, Any]) -> dict[str, Any]:
     """The same figures as data."""
     return {
         **context,

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from deskcli.bench import first_frame, queries
 from deskcli.bench.bare_app import MARK
@@ -64,12 +65,12 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-def ensure_database(config: BenchConfig, progress: Progress) -> dict:
+def ensure_database(config: BenchConfig, progress: Progress) -> dict[str, Any]:
     """Generate the database unless one made with the same parameters exists; its report."""
     sidecar = config.db_path.with_suffix(config.db_path.suffix + ".json")
     wanted = {"customers": config.customers, "calls": config.calls, "seed": config.seed, "pending_promises": config.pending_promises}
     if config.db_path.exists() and sidecar.exists():
-        saved = json.loads(sidecar.read_text())
+        saved: dict[str, Any] = json.loads(sidecar.read_text())
         if all(saved.get(key) == value for key, value in wanted.items()):
             progress(f"reusing {config.db_path}")
             return saved
@@ -131,6 +132,7 @@ def end_interrupted_call(db_path: Path) -> None:
     a call on screen instead of the queue: every run starts from the same place.
     """
     from deskcli.config.launch import LaunchOptions
+    from deskcli.models.typed import saved_id
     from deskcli.runtime import open_runtime
     from deskcli.services.lifecycle import calls
 
@@ -138,7 +140,7 @@ def end_interrupted_call(db_path: Path) -> None:
     try:
         assert runtime.analyst is not None
         with runtime.store.write() as session:
-            for call_id in calls.live_call_ids(session, runtime.analyst.id, limit=1000):
+            for call_id in calls.live_call_ids(session, saved_id(runtime.analyst), limit=1000):
                 calls.end_talk(session, call_id, runtime.actor())
     finally:
         runtime.close()
@@ -162,7 +164,7 @@ def a_caller(db_path: Path, seed: int) -> tuple[str, str]:
         connection.close()
 
 
-def _measured_process(home: Path, module: str, args: list[str], env: dict[str, str]) -> dict:
+def _measured_process(home: Path, module: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
     """Run ``python -m deskcli.bench.MODULE DB OUT ARGS…`` (the first of ``args`` is the database); its JSON."""
     out = home / f"{module}.json"
     probe = subprocess.run(
@@ -171,7 +173,8 @@ def _measured_process(home: Path, module: str, args: list[str], env: dict[str, s
     )
     if probe.returncode != 0:
         raise DeskError(f"the in-app measurement ({module}) failed (exit {probe.returncode}): {probe.stderr.strip()[-1500:]}")
-    return json.loads(out.read_text())
+    measured: dict[str, Any] = json.loads(out.read_text())
+    return measured
 
 
 def _against_floor(name: str, values: list[float], floor: list[float], limit: float, what: str, floor_is: str) -> Figure:
@@ -183,7 +186,7 @@ def _against_floor(name: str, values: list[float], floor: list[float], limit: fl
     return ratio_figure(name, p95(values), p95(floor), "ms", limit, note=note)
 
 
-def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict]:
+def run(config: BenchConfig, progress: Progress) -> tuple[list[Figure], dict[str, Any]]:
     """Measure everything; the figures and the context they were measured in."""
     made = ensure_database(config, progress)
     figures: list[Figure] = []

@@ -11,17 +11,21 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from deskcli.cli.common import fail
 from deskcli.config.launch import LaunchOptions
 
+if TYPE_CHECKING:
+    from deskcli.config.settings import Settings
+
 DAILY_FAILED = "daily-backup-failed.txt"
 """Left in the backup folder when the automatic daily backup failed (the console says so)."""
 
 
-def _office_database(options: LaunchOptions):
+def _office_database(options: LaunchOptions) -> tuple[Settings, Path]:
     """The settings and the SQLite file of the office; PostgreSQL is refused with the tools to use."""
     from deskcli.config.settings import load_settings
     from deskcli.core.errors import DeskError, StoreError
@@ -79,7 +83,7 @@ def backup_command(options: LaunchOptions, file: Path | None, daily: bool) -> No
         click.echo(f"Kept the last {settings.backup_keep} backups in {folder}; removed {len(removed)} older.")
 
 
-def _daily(settings, db_path: Path, folder: Path, now: datetime) -> int:
+def _daily(settings: Settings, db_path: Path, folder: Path, now: datetime) -> int:
     """The first console of the day's backup: once a day, one at a time, failures left as a note."""
     from deskcli.config import paths
     from deskcli.core.errors import DeskError

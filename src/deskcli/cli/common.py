@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from deskcli.core.errors import DeskError
 
@@ -11,7 +12,7 @@ EXIT_ERROR = 2
 """Exit status for errors the user can act on (bad settings, unusable files)."""
 
 
-def fail(error: DeskError) -> None:
+def fail(error: DeskError) -> NoReturn:
     """Print a user-facing error and exit with status 2."""
     import click
 

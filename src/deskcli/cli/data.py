@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from deskcli.cli.common import fail
 from deskcli.config.launch import LaunchOptions
+
+if TYPE_CHECKING:
+    from tempfile import TemporaryDirectory
+
+    from deskcli.runtime import Runtime
+    from deskcli.services.exchange.importer import ImportRequest
+    from deskcli.services.exchange.plan import ImportReport
 
 SHOWN_ERRORS = 20
 
@@ -30,7 +39,7 @@ def _delimiter(value: str | None) -> str | None:
     return {"tab": "\t", "\\t": "\t", "TAB": "\t"}.get(value, value)
 
 
-def _import_options(function):
+def _import_options(function: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.argument("file", type=click.Path(path_type=Path)),
         click.option("--commit", is_flag=True, help="Import for real (without it: a dry run that writes nothing)."),
@@ -62,7 +71,7 @@ def import_group() -> None:
     """Bring customers and past calls in from CSV (a dry run unless --commit)."""
 
 
-def _run_import(options: LaunchOptions, kind: str, **given) -> None:
+def _run_import(options: LaunchOptions, kind: str, **given: Any) -> None:
     from deskcli.core.errors import DeskError
     from deskcli.runtime import open_runtime
     from deskcli.services.exchange import mapping
@@ -92,7 +101,7 @@ def _run_import(options: LaunchOptions, kind: str, **given) -> None:
             scratch.cleanup()
 
 
-def _dry_run_database(options: LaunchOptions, commit: bool):
+def _dry_run_database(options: LaunchOptions, commit: bool) -> tuple[LaunchOptions, TemporaryDirectory[str] | None]:
     """A dry run never creates the database: on a file not made yet it reads an empty one in a scratch folder."""
     import dataclasses
     import tempfile
@@ -108,7 +117,7 @@ def _dry_run_database(options: LaunchOptions, commit: bool):
     return dataclasses.replace(options, db=Path(scratch.name) / file.name), scratch
 
 
-def _import_with(runtime, request) -> None:
+def _import_with(runtime: Runtime, request: ImportRequest) -> None:
     """Run the import (or its dry run) on the open runtime, print the report, exit 1 on rows in error."""
     from sqlalchemy.exc import DBAPIError
 
@@ -144,7 +153,7 @@ def _import_with(runtime, request) -> None:
     sys.exit(1 if report.error_count else 0)
 
 
-def _print_report(report, request) -> None:
+def _print_report(report: ImportReport, request: ImportRequest) -> None:
     """The dry run's (or the import's) account of every row."""
     echo = click.echo
     if report.committed:
@@ -193,7 +202,7 @@ def _print_report(report, request) -> None:
 
 @import_group.command("customers")
 @_import_options
-def import_customers(options: LaunchOptions, **given) -> None:
+def import_customers(options: LaunchOptions, **given: Any) -> None:
     """Import customers from a CSV FILE: a dry run unless --commit.
 
     Columns are matched to fields by name (deskcli import fields lists them). A row is
@@ -205,7 +214,7 @@ def import_customers(options: LaunchOptions, **given) -> None:
 
 @import_group.command("calls")
 @_import_options
-def import_calls(options: LaunchOptions, **given) -> None:
+def import_calls(options: LaunchOptions, **given: Any) -> None:
     """Import past calls from a CSV FILE: a dry run unless --commit.
 
     Calls keep their times, status, priority, category, channel, satisfaction and
@@ -324,13 +333,13 @@ def export(options: LaunchOptions, kind: str, period: str | None, fmt: str, outp
                 total = session.execute(select(func.count()).select_from(table)).scalar_one()
                 progress = Counting(f"exporting {kind}", int(total))
             rows = exporting.SOURCES[kind](session, zone, bounds)
-            if temporary is None:
+            if temporary is None or output is None:  # one is None when the other is
                 count = exporting.write(rows, kind, fmt, sys.stdout)
             else:
                 fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                     count = exporting.write(rows, kind, fmt, handle, progress)
-                os.replace(temporary, output)  # type: ignore[arg-type]
+                os.replace(temporary, output)
             if progress is not None:
                 progress.close()
     except DeskError as error:

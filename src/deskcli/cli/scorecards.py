@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from deskcli.config.launch import LaunchOptions
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 def _plain(text: object) -> str:
@@ -56,7 +60,7 @@ def scorecards(
         zone = settings.zone()
     except DeskError as error:
         fail(error)
-    exported: list[dict] = []
+    exported: list[dict[str, Any]] = []
     markdown: list[str] = []
     if not path.exists():
         # Listing must not create a database: no file simply means no practice yet.
@@ -92,7 +96,7 @@ def scorecards(
         click.echo(text, nl=False)
 
 
-def _table(cards: list[dict], zone) -> str:
+def _table(cards: list[dict[str, Any]], zone: ZoneInfo) -> str:
     """Date, trainee, scenario and score, one line per scorecard."""
     from datetime import datetime
 

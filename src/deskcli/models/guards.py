@@ -15,6 +15,7 @@ and on SQLite the trigger refuses it unless that batch is marked undone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON, String, event
@@ -32,7 +33,7 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or remove a call event."""
 
 
-def _refuse(action: str):
+def _refuse(action: str) -> Callable[[Any, Any, CallEvent], None]:
     def listener(mapper: Any, connection: Any, target: CallEvent) -> None:
         raise AppendOnlyError(f"call events are append-only: refusing to {action} event {target.id}")
 
@@ -77,9 +78,9 @@ def _clean_text_before_flush(session: Session, _context: Any, _instances: Any) -
         for name in documents:
             value = getattr(target, name, None)
             if value:
-                cleaned = clean_json(value)
-                if cleaned != value:
-                    setattr(target, name, cleaned)
+                cleaned_document = clean_json(value)
+                if cleaned_document != value:
+                    setattr(target, name, cleaned_document)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -7,6 +7,7 @@ on SQLite a trigger (migration 0007) refuses them even from raw SQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ class EscalationReview(SQLModel, table=True):
     """The feedback meeting with the analyst, a promise owed by the reviewer."""
 
 
-def _refuse(action: str):
+def _refuse(action: str) -> Callable[[Any, Any, EscalationReview], None]:
     def listener(_mapper: Any, _connection: Any, target: EscalationReview) -> None:
         raise AppendOnlyError(f"escalation reviews are append-only: refusing to {action} review {target.id}")
 

@@ -10,25 +10,40 @@ Either way driver errors come out as SQLAlchemy's ``DBAPIError``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping
+from typing import Any, cast
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, ResourceClosedError
 
 
-def run(connection: Connection, sql: str, params: Mapping[str, object] | None = None) -> list[tuple]:
+def sqlite_connection(connection: Connection) -> sqlite3.Connection:
+    """The ``sqlite3`` connection under ``connection`` (a SQLAlchemy connection on SQLite).
+
+    SQLAlchemy types it as its generic DBAPI protocol, ``None`` once invalidated; on
+    SQLite deskcli's driver is always ``sqlite3`` (see :func:`deskcli.store.db.build_engine`).
+    """
+    raw = connection.connection.dbapi_connection
+    if raw is None:
+        raise ResourceClosedError("the database connection was invalidated")
+    # Not an isinstance check: tests put a recording stand-in here to see the SQL sent.
+    return cast(sqlite3.Connection, raw)
+
+
+def run(connection: Connection, sql: str, params: Mapping[str, object] | None = None) -> list[tuple[Any, ...]]:
     """The rows of ``sql`` (``:name`` parameters) as plain tuples."""
     params = dict(params or {})
     dialect = connection.dialect
     if dialect.name != "sqlite":
         return [tuple(row) for row in connection.execute(text(sql), params)]
     try:
-        return connection.connection.dbapi_connection.execute(sql, params).fetchall()
+        return sqlite_connection(connection).execute(sql, params).fetchall()
     except dialect.loaded_dbapi.Error as exc:
         raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
 
 
-def stream(connection: Connection, sql: str, params: Mapping[str, object] | None = None, *, size: int = 5000) -> Iterator[tuple]:
+def stream(connection: Connection, sql: str, params: Mapping[str, object] | None = None, *, size: int = 5000) -> Iterator[tuple[Any, ...]]:
     """The rows of ``sql`` a batch at a time (a report over a month of calls never holds them all)."""
     params = dict(params or {})
     dialect = connection.dialect
@@ -36,7 +51,7 @@ def stream(connection: Connection, sql: str, params: Mapping[str, object] | None
         yield from (tuple(row) for row in connection.execute(text(sql), params))
         return
     try:
-        cursor = connection.connection.dbapi_connection.execute(sql, params)
+        cursor = sqlite_connection(connection).execute(sql, params)
         while batch := cursor.fetchmany(size):
             yield from batch
     except dialect.loaded_dbapi.Error as exc:

@@ -109,11 +109,11 @@ def restore(backup_file: Path, live: Path, known_revisions: list[str], *, moment
         if not live.exists():
             paths.make_private_dir(live.parent)
             create_private_file(live)
-            target = sqlite3.connect(live, isolation_level=None)
+            created = sqlite3.connect(live, isolation_level=None)
             try:
-                source.backup(target)
+                source.backup(created)
             finally:
-                target.close()
+                created.close()
             return RestoreResult(info, None)
         target = _take_over(live)
         if target is None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import NotRequired, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -44,7 +45,6 @@ from deskcli.models import (
     AckMethod,
     Analyst,
     AnalystBase,
-    Call,
     CallImpact,
     Commitment,
     CommitmentKind,
@@ -52,6 +52,7 @@ from deskcli.models import (
     KnowledgeArticle,
     Stage,
 )
+from deskcli.models.typed import saved_id
 from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import abuse, analysts, calls, commitments, escalations, greeting
 from deskcli.services.lookup import customers
@@ -214,6 +215,17 @@ def _size(size: str | DemoSize) -> tuple[str, DemoSize]:
         raise ValueError(f"unknown demo size {size!r}; expected one of {', '.join(SIZES)}") from None
 
 
+class DemoOptions(TypedDict, total=False):
+    """What :func:`build_demo` takes besides the path and the real database (passed on by :func:`reset_demo`)."""
+
+    size: str | DemoSize
+    seed: int
+    now: datetime | None
+    progress: Progress | None
+    zone: str
+    prefix: str
+
+
 def build_demo(
     path: Path,
     *,
@@ -269,10 +281,10 @@ def build_demo(
     )
 
 
-def reset_demo(path: Path, *, real_db: Path | None = None, **options: object) -> DemoReport:
+def reset_demo(path: Path, *, real_db: Path | None = None, **options: Unpack[DemoOptions]) -> DemoReport:
     """Delete the demo database at ``path`` (see :func:`remove_demo`) and build it again."""
     remove_demo(path, real_db=real_db)
-    return build_demo(path, real_db=real_db, **options)  # type: ignore[arg-type]
+    return build_demo(path, real_db=real_db, **options)
 
 
 def _add_curated(path: Path, now: datetime, zone: ZoneInfo, prefix: str, report: Progress) -> tuple[int, dict[str, int]]:
@@ -295,7 +307,32 @@ def _add_curated(path: Path, now: datetime, zone: ZoneInfo, prefix: str, report:
 # --------------------------------------------------------------------------- the curated layer
 
 # Numbers are in Ofcom's drama ranges (see generator.gb_landline): never dial them.
-_PEOPLE: dict[str, dict[str, object]] = {
+class _Person(TypedDict):
+    """A curated customer, as :class:`~deskcli.models.CustomerCreate` takes it."""
+
+    name: str
+    name_spelling: NotRequired[str]
+    pronunciation: NotRequired[str]
+    organisation: str
+    department: str
+    email: str
+    is_vip: NotRequired[bool]
+    notes: NotRequired[str]
+    phones: list[str]
+
+
+class _Impact(TypedDict, total=False):
+    """The impact of a demo call, as :class:`~deskcli.models.CallImpact` takes it."""
+
+    people_affected: int
+    departments_affected: int
+    business_impact: str
+    executive_affected: bool
+    security_concern: bool
+    company_wide: bool
+
+
+_PEOPLE: dict[str, _Person] = {
     "margaret": dict(
         name="Margaret Okonjo-Hale", pronunciation="oh-KON-joe HALE", organisation="Castle Bank",
         department="Executive Office", email="margaret.okonjo-hale@castlebank.example", is_vip=True,
@@ -396,14 +433,14 @@ class _Cast:
     # ------------------------------------------------------------------ build
 
     def build(self, report: Progress) -> None:
-        self.articles = {a.slug: a.id for a in self.session.exec(select(KnowledgeArticle))}
+        self.articles = {a.slug: saved_id(a) for a in self.session.exec(select(KnowledgeArticle))}
         seat = analysts.ensure_analyst(
             self.session,
             AnalystBase(handle=DEMO_SEAT_HANDLE, name=DEMO_SEAT_NAME, department=DEMO_SEAT_DEPARTMENT),
             self.at(self.working_day(300, "09:00")),
         )
-        self.seat_id = seat.id
-        self.actor = Actor(seat.id, self.clock)
+        self.seat_id = saved_id(seat)
+        self.actor = Actor(self.seat_id, self.clock)
         self._people()
         stories = [
             self._wifi_scanner_closed,
@@ -434,28 +471,28 @@ class _Cast:
             # On record long before their calls, one a week apart.
             by = self.at(self.working_day(400 - 5 * index, "10:00"))
             person = customers.create_customer(self.session, CustomerCreate(**fields), by, region="GB")
-            self.people[key] = person.id
+            self.people[key] = saved_id(person)
 
     # ------------------------------------------------------------------ call helpers
 
-    def _open(self, who: str, when: datetime, *, summary: str, category: str, urgency: str = "medium", **impact: object) -> Call:
-        """A phone call taken by the demo seat: greeted, name confirmed, acknowledged, assessed."""
+    def _open(self, who: str, when: datetime, *, summary: str, category: str, urgency: str = "medium", **impact: Unpack[_Impact]) -> int:
+        """A phone call taken by the demo seat: greeted, name confirmed, acknowledged, assessed; its id."""
         by = self.at(when)
-        call = calls.create_call(self.session, self.people[who], by, prefix=self.prefix)
-        self.calls.append(call.id)
+        call_id = saved_id(calls.create_call(self.session, self.people[who], by, prefix=self.prefix))
+        self.calls.append(call_id)
         words = greeting.render(self.policies.greeting, when, self.zone, analyst_name=DEMO_SEAT_NAME, department=DEMO_SEAT_DEPARTMENT)
-        calls.record_greeting(self.session, call.id, words, by)
-        calls.confirm_name(self.session, call.id, self.at(when + timedelta(seconds=40)))
+        calls.record_greeting(self.session, call_id, words, by)
+        calls.confirm_name(self.session, call_id, self.at(when + timedelta(seconds=40)))
         by = self.at(when + timedelta(minutes=1))
-        calls.acknowledge(self.session, call.id, AckMethod.VERBAL, by)
-        calls.move_to_stage(self.session, call.id, Stage.ASSESSMENT, by)
-        derived = priority.derive(CallImpact(**impact), urgency, self.policies.priority)  # type: ignore[arg-type]
+        calls.acknowledge(self.session, call_id, AckMethod.VERBAL, by)
+        calls.move_to_stage(self.session, call_id, Stage.ASSESSMENT, by)
+        derived = priority.derive(CallImpact(**impact), urgency, self.policies.priority)
         by = self.at(when + timedelta(minutes=4))
         calls.update_assessment(
-            self.session, call.id, by, summary=summary, category=category, urgency=urgency,
+            self.session, call_id, by, summary=summary, category=category, urgency=urgency,
             priority=derived.priority, priority_reason=derived.reason, **impact,
         )
-        return call
+        return call_id
 
     def _resolve_and_close(self, call_id: int, when: datetime, *, resolution: str, article: str | None = None,
                            instructions: str = "", satisfaction: int = 5, comment: str = "") -> None:
@@ -477,7 +514,7 @@ class _Cast:
             description="Follow-up call: is everything still working?",
         )
         if kept_at is not None:
-            commitments.settle(self.session, promise.id, self.at(kept_at), kept=True, note="All fine, thanked us.")
+            commitments.settle(self.session, saved_id(promise), self.at(kept_at), kept=True, note="All fine, thanked us.")
 
     def _end_talk(self, call_id: int, when: datetime) -> None:
         calls.end_talk(self.session, call_id, self.at(when))
@@ -509,21 +546,21 @@ class _Cast:
     def _wifi_scanner_closed(self) -> None:
         """Closed with agreement on the call, a known fix; the follow-up call was kept."""
         start = self.working_day(14, "09:40")
-        call = self._open("tomasz", start, summary="Handheld scanner will not join the warehouse Wi-Fi", category="network",
-                          people_affected=1, business_impact="minor")
-        self._resolve_and_close(call.id, start + timedelta(minutes=11), article="wifi-drops",
+        call_id = self._open("tomasz", start, summary="Handheld scanner will not join the warehouse Wi-Fi", category="network",
+                             people_affected=1, business_impact="minor")
+        self._resolve_and_close(call_id, start + timedelta(minutes=11), article="wifi-drops",
                                 resolution="Forgot the saved network on the scanner and rejoined with the new warehouse key.",
                                 instructions="If it drops again, note the time and the aisle and call us.",
                                 comment="Quick and clear, thanks.")
-        self._follow_up(call.id, start + timedelta(minutes=13), self.working_day(12, "10:00"),
+        self._follow_up(call_id, start + timedelta(minutes=13), self.working_day(12, "10:00"),
                         kept_at=self.working_day(12, "09:58"))
 
     def _delegate_access_closed(self) -> None:
         """A VIP request through her PA, closed with agreement."""
         start = self.working_day(11, "11:05")
-        call = self._open("daniel", start, summary="Delegate access to the COO's calendar for her new PA", category="access",
-                          urgency="high", executive_affected=True)
-        self._resolve_and_close(call.id, start + timedelta(minutes=9),
+        call_id = self._open("daniel", start, summary="Delegate access to the COO's calendar for her new PA", category="access",
+                             urgency="high", executive_affected=True)
+        self._resolve_and_close(call_id, start + timedelta(minutes=9),
                                 resolution="Granted Daniel Reid delegate (editor) access to Margaret Okonjo-Hale's calendar, "
                                 "approved by her on the call.", instructions="Restart Outlook to see her calendar.",
                                 comment="Sorted before the board meeting.")
@@ -532,109 +569,109 @@ class _Cast:
         """The abuse protocol step by step (which flags the customer), then closed the next day with agreement."""
 
         start = self.working_day(9, "14:20")
-        call = self._open("kevin", start, summary="Mailbox full: cannot send e-mail", category="email")
+        call_id = self._open("kevin", start, summary="Mailbox full: cannot send e-mail", category="email")
         policy = self.policies.abuse
-        abuse.give_warning(self.session, call.id, self.at(start + timedelta(minutes=6)), policy=policy,
+        abuse.give_warning(self.session, call_id, self.at(start + timedelta(minutes=6)), policy=policy,
                            remark="Swearing at the analyst about the quota.")
-        abuse.give_warning(self.session, call.id, self.at(start + timedelta(minutes=7)), policy=policy,
+        abuse.give_warning(self.session, call_id, self.at(start + timedelta(minutes=7)), policy=policy,
                            remark="Carried on shouting after the first warning.")
         abuse.end_abusive_call(
-            self.session, call.id, abuse.Ending.TRANSFER, self.at(start + timedelta(minutes=8)), policy=policy,
+            self.session, call_id, abuse.Ending.TRANSFER, self.at(start + timedelta(minutes=8)), policy=policy,
             manager="Help desk manager (Peter Ward)",
             note="Mailbox at quota; caller swore repeatedly, warned twice, transferred. Quota request is legitimate.",
         )
         next_day = self.working_day(8, "10:30")
         by = self.at(next_day)
-        calls.log_contact(self.session, call.id, by, inbound=False, note="Rang Kevin: the manager raised his quota overnight.")
-        calls.move_to_stage(self.session, call.id, Stage.RESOLVE, by)
-        calls.resolve(self.session, call.id, by, resolution="Mailbox quota raised and an online archive set up.",
+        calls.log_contact(self.session, call_id, by, inbound=False, note="Rang Kevin: the manager raised his quota overnight.")
+        calls.move_to_stage(self.session, call_id, Stage.RESOLVE, by)
+        calls.resolve(self.session, call_id, by, resolution="Mailbox quota raised and an online archive set up.",
                       instructions="Move mail older than a year to the archive folder.")
         by = self.at(next_day + timedelta(minutes=3))
-        calls.record_agreement(self.session, call.id, by, agreed=True, note="Agreed, calmly this time.")
-        calls.end_talk(self.session, call.id, by)
-        calls.close_call(self.session, call.id, by, satisfaction=3)
+        calls.record_agreement(self.session, call_id, by, agreed=True, note="Agreed, calmly this time.")
+        calls.end_talk(self.session, call_id, by)
+        calls.close_call(self.session, call_id, by, satisfaction=3)
 
     def _password_expired_closed(self) -> None:
         """Closed on the call; its follow-up call is due later today (the follow-up list)."""
         start = self.working_day(6, "15:10")
-        call = self._open("eleanor", start, summary="Password expired; locked out of the finance system before a payment run",
-                          category="accounts", urgency="high")
-        self._resolve_and_close(call.id, start + timedelta(minutes=7), article="account-locked",
+        call_id = self._open("eleanor", start, summary="Password expired; locked out of the finance system before a payment run",
+                             category="accounts", urgency="high")
+        self._resolve_and_close(call_id, start + timedelta(minutes=7), article="account-locked",
                                 resolution="Unlocked the account and helped her choose a new password that meets the policy.",
                                 instructions="The new password works everywhere after a restart.")
-        self._follow_up(call.id, start + timedelta(minutes=9), self.later_today(0.8))
+        self._follow_up(call_id, start + timedelta(minutes=9), self.later_today(0.8))
 
     def _printer_escalated_overdue(self) -> None:
         """Escalated to the supplier; the next contact promised to a VIP is OVERDUE."""
         start = self.working_day(3, "16:05")
-        call = self._open("aoife", start, summary="Outpatients ward printer prints blank pages", category="hardware",
-                          urgency="high", people_affected=12, business_impact="significant")
+        call_id = self._open("aoife", start, summary="Outpatients ward printer prints blank pages", category="hardware",
+                             urgency="high", people_affected=12, business_impact="significant")
         self._escalate(
-            call.id, start + timedelta(minutes=12), route="suppliers",
+            call_id, start + timedelta(minutes=12), route="suppliers",
             handoff="Ward printer OP-2 (serial on the asset tag) prints blank pages since this afternoon; new toner fitted, "
             "drum reseated, test page blank. 12 clinic staff print labels on it. Contact Dr Aoife Ní Bhriain, 0117 496 0342.",
             next_contact=self.ago(timedelta(minutes=45)), triggers=["several_people", "business_impact"],
         )
-        self._end_talk(call.id, start + timedelta(minutes=14))
+        self._end_talk(call_id, start + timedelta(minutes=14))
 
     def _board_papers_escalated(self) -> None:
         """A VIP's call escalated to second line (a colleague works it); next contact due later today."""
         start = self.working_day(2, "10:10")
-        call = self._open("margaret", start, summary="Board papers will not open on her tablet; board meets on Thursday",
-                          category="software", urgency="high", executive_affected=True)
+        call_id = self._open("margaret", start, summary="Board papers will not open on her tablet; board meets on Thursday",
+                             category="software", urgency="high", executive_affected=True)
         self._escalate(
-            call.id, start + timedelta(minutes=10), route="technical_experts", receiver_analyst="analyst02",
+            call_id, start + timedelta(minutes=10), route="technical_experts", receiver_analyst="analyst02",
             handoff="COO's tablet: the board portal app shows 'document unavailable' for every paper since its update; "
             "reinstalled the app, same. Web portal works on her laptop as a stop-gap.",
             next_contact=self.later_today(0.4), triggers=["executive_affected"],
         )
-        self._end_talk(call.id, start + timedelta(minutes=12))
+        self._end_talk(call_id, start + timedelta(minutes=12))
 
     def _install_request_open_overdue(self) -> None:
         """Open with the demo seat; the call-back promised for this morning is OVERDUE."""
 
         start = self.working_day(1, "11:00")
-        call = self._open("rebecca", start, summary="New starter needs the case-management software installed",
-                          category="software", urgency="low", people_affected=1)
+        call_id = self._open("rebecca", start, summary="New starter needs the case-management software installed",
+                             category="software", urgency="low", people_affected=1)
         by = self.at(start + timedelta(minutes=6))
-        calls.set_callback_preference(self.session, call.id, "Mornings, on her desk phone", by)
+        calls.set_callback_preference(self.session, call_id, "Mornings, on her desk phone", by)
         commitments.make_commitment(
-            self.session, call.id, CommitmentKind.CALLBACK, self.ago(timedelta(hours=2)), by,
+            self.session, call_id, CommitmentKind.CALLBACK, self.ago(timedelta(hours=2)), by,
             description="Ring Rebecca back once the licence is confirmed", contact_number="020 7946 0577",
         )
-        self._end_talk(call.id, start + timedelta(minutes=7))
+        self._end_talk(call_id, start + timedelta(minutes=7))
 
     def _shared_drive_awaiting(self) -> None:
         """Resolved, but the customer wants to check before closing: awaiting confirmation, check-back due today."""
 
         start = self.working_day(1, "15:30")
-        call = self._open("priya", start, summary="Shared drive missing after laptop replacement", category="access")
+        call_id = self._open("priya", start, summary="Shared drive missing after laptop replacement", category="access")
         by = self.at(start + timedelta(minutes=9))
-        calls.move_to_stage(self.session, call.id, Stage.RESOLVE, by)
-        calls.resolve(self.session, call.id, by, resolution="Re-added her to the Operations share group and remapped O:.",
+        calls.move_to_stage(self.session, call_id, Stage.RESOLVE, by)
+        calls.resolve(self.session, call_id, by, resolution="Re-added her to the Operations share group and remapped O:.",
                       article_id=self.articles.get("shared-drive-access"))
         by = self.at(start + timedelta(minutes=11))
-        calls.move_to_stage(self.session, call.id, Stage.CLOSE, by)
-        calls.record_agreement(self.session, call.id, by, agreed=False,
+        calls.move_to_stage(self.session, call_id, Stage.CLOSE, by)
+        calls.record_agreement(self.session, call_id, by, agreed=False,
                                note="Wants to check the month-end folder opens tomorrow before we close.")
         commitments.make_commitment(
-            self.session, call.id, CommitmentKind.PROMISE, self.later_today(0.6), by,
+            self.session, call_id, CommitmentKind.PROMISE, self.later_today(0.6), by,
             description="Ring Priya to confirm the O: drive works, then close",
         )
-        self._end_talk(call.id, start + timedelta(minutes=12))
+        self._end_talk(call_id, start + timedelta(minutes=12))
 
     def _vpn_open_today(self) -> None:
         """Taken a little while ago; a call-back is due later today."""
 
         start = self.ago(timedelta(minutes=35))
-        call = self._open("hilary", start, summary="VPN drops every few minutes when working from home", category="network",
-                          urgency="high", executive_affected=True)
+        call_id = self._open("hilary", start, summary="VPN drops every few minutes when working from home", category="network",
+                             urgency="high", executive_affected=True)
         by = self.at(start + timedelta(minutes=8))
-        calls.save_notes(self.session, call.id, "Drops roughly every 5 minutes on home broadband; fine on the office Wi-Fi. "
+        calls.save_notes(self.session, call_id, "Drops roughly every 5 minutes on home broadband; fine on the office Wi-Fi. "
                          "Checking the VPN gateway logs for her account.", by)
-        calls.set_callback_preference(self.session, call.id, "Mobile, any time before 6pm", by)
+        calls.set_callback_preference(self.session, call_id, "Mobile, any time before 6pm", by)
         commitments.make_commitment(
-            self.session, call.id, CommitmentKind.CALLBACK, self.later_today(0.2), by,
+            self.session, call_id, CommitmentKind.CALLBACK, self.later_today(0.2), by,
             description="Call back with what the VPN logs show", contact_number="07700 900990",  # her mobile
         )
-        self._end_talk(call.id, start + timedelta(minutes=9))
+        self._end_talk(call_id, start + timedelta(minutes=9))

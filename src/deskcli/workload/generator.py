@@ -30,12 +30,13 @@ import traceback
 import unicodedata
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from operator import itemgetter
 from pathlib import Path
+from typing import Any, NamedTuple, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from deskcli.core.clock import as_utc
@@ -164,11 +165,18 @@ def _domain(organisation: str) -> str:
     return "".join(w for w in words if w) + ".example"
 
 
-def _wheel(weights: dict[int, float] | list[float], size: int = 1000) -> tuple[int, ...]:
-    """A lookup table: ``wheel[int(random() * len(wheel))]`` picks index ``i`` with weight ``w_i``."""
-    items = list(weights.items()) if isinstance(weights, dict) else list(enumerate(weights))
+_Key = TypeVar("_Key")
+
+
+@overload
+def _wheel(weights: Mapping[_Key, float], size: int = 1000) -> tuple[_Key, ...]: ...
+@overload
+def _wheel(weights: Sequence[float], size: int = 1000) -> tuple[int, ...]: ...
+def _wheel(weights: Mapping[Any, float] | Sequence[float], size: int = 1000) -> tuple[Any, ...]:
+    """A lookup table: ``wheel[int(random() * len(wheel))]`` picks key ``k`` (index ``i`` of a list) with weight ``w``."""
+    items = list(weights.items()) if isinstance(weights, Mapping) else list(enumerate(weights))
     total = sum(w for _, w in items)
-    wheel: list[int] = []
+    wheel: list[Any] = []
     acc = 0.0
     for value, weight in items:
         acc += weight
@@ -180,6 +188,12 @@ def _wheel(weights: dict[int, float] | list[float], size: int = 1000) -> tuple[i
 def _j(value: object) -> str:
     """JSON as SQLAlchemy's JSON type writes it (``json.dumps`` defaults)."""
     return json.dumps(value)
+
+
+def _offset_seconds(zone: ZoneInfo, moment: datetime) -> int:
+    """Seconds east of UTC of ``zone`` at the naive local ``moment``."""
+    offset = zone.utcoffset(moment)
+    return int(offset.total_seconds()) if offset is not None else 0  # a ZoneInfo always gives one
 
 
 class _Clock:
@@ -194,8 +208,7 @@ class _Clock:
         self.tod_iso = [f"{text[:8]}+00:00" for text in self.tod]
         # UTC offset of the office at noon of each day (seconds east of UTC).
         self.offset = [
-            int(zone.utcoffset(datetime.fromtimestamp(d * _DAY + 12 * _HOUR, UTC).replace(tzinfo=None)).total_seconds())
-            for d in days
+            _offset_seconds(zone, datetime.fromtimestamp(d * _DAY + 12 * _HOUR, UTC).replace(tzinfo=None)) for d in days
         ]
 
     def text(self, t: int) -> str:
@@ -445,6 +458,16 @@ def generate(
 # --------------------------------------------------------------------------- the generator
 
 
+class _TextPools(NamedTuple):
+    """Per category (in the order of the categories): the texts calls are written with."""
+
+    summaries: list[list[tuple[str, str]]]
+    """Summaries, each with its JSON form."""
+    notes: list[list[str]]
+    resolutions: list[list[tuple[str, str]]]
+    instructions: list[list[tuple[str, str]]]
+
+
 class _Workload:
     """Makes and inserts the rows; one instance per :func:`generate` call."""
 
@@ -495,7 +518,7 @@ class _Workload:
 
     # ------------------------------------------------------------------ helpers
 
-    def _insert(self, table: str, rows: list[tuple]) -> None:
+    def _insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
             self.conn.executemany(_INSERT[table], rows)
 
@@ -553,7 +576,7 @@ class _Workload:
             done += len(customers)
             self.progress("customers", done / max(1, n))
 
-    def _customer_chunks(self) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    def _customer_chunks(self) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
         r = self.rng.random
         clock = self.clock
         n = self.n_customers
@@ -576,8 +599,8 @@ class _Workload:
         step = self.cust_step
         t0 = self.cust_t0
         now_s = self.now_s
-        customers: list[tuple] = []
-        phones: list[tuple] = []
+        customers: list[tuple[Any, ...]] = []
+        phones: list[tuple[Any, ...]] = []
         for i in range(1, n + 1):
             fi = int(r() * n_first)
             li = int(r() * n_last)
@@ -703,14 +726,14 @@ class _Workload:
             done += len(call_rows)
             self.progress("calls", done / max(1, self.n_calls))
 
-    def _state(self) -> tuple:
+    def _state(self) -> tuple[Any, ...]:
         """What the call generator leaves behind for the steps after it."""
         return (
             self.rng.getstate(), self.next_commitment, self.next_escalation, self.article_uses,
             self.reserved_open, list(self.reserved_closed),
         )
 
-    def _set_state(self, state: tuple) -> None:
+    def _set_state(self, state: tuple[Any, ...]) -> None:
         rng_state, self.next_commitment, self.next_escalation, article_uses, reserved_open, reserved_closed = state
         self.rng.setstate((rng_state[0], tuple(rng_state[1]), rng_state[2]))
         self.article_uses.clear()
@@ -730,7 +753,7 @@ class _Workload:
         finally:
             writer.close()
 
-    def _chunks_from_child(self) -> Iterator[tuple[list[tuple], list[tuple], list[tuple], list[tuple]]]:
+    def _chunks_from_child(self) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
         child = context.Process(target=self._produce, args=(writer,), name="deskcli-workload", daemon=True)
@@ -755,11 +778,13 @@ class _Workload:
                 child.terminate()
             child.join()
 
-    def _text_pools(self) -> dict[str, object]:
+    def _text_pools(self) -> _TextPools:
         """Per category: summaries, notes, resolutions and instructions, each with its JSON form."""
         rng = self.rng
-        pools: dict[str, object] = {}
-        summaries, notes, resolutions, instructions = [], [], [], []
+        summaries: list[list[tuple[str, str]]] = []
+        notes: list[list[str]] = []
+        resolutions: list[list[tuple[str, str]]] = []
+        instructions: list[list[tuple[str, str]]] = []
         for key in self.categories:
             base = vocab.SUMMARIES.get(key) or vocab.SUMMARIES["software"]
             combos = sorted({(b + c)[:500] for b in base for c in vocab.SUMMARY_CONTEXTS})
@@ -775,13 +800,9 @@ class _Workload:
             resolutions.append([(s, _j(s)) for s in res])
             ins = vocab.INSTRUCTIONS.get(key) or ("",)
             instructions.append([(s, _j(s)) for s in ins])
-        pools["summaries"] = summaries
-        pools["notes"] = notes
-        pools["resolutions"] = resolutions
-        pools["instructions"] = instructions
-        return pools
+        return _TextPools(summaries, notes, resolutions, instructions)
 
-    def _call_chunks(self) -> Iterator[tuple[list[tuple], list[tuple], list[tuple], list[tuple]]]:
+    def _call_chunks(self) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
         """Calls with their events, promises and escalations, ``CHUNK_CALLS`` calls at a time.
 
         One long loop with local names: it runs a million times. Each call's events are
@@ -825,10 +846,7 @@ class _Workload:
         analyst_names = self.analyst_names
         analyst_json = self.analyst_names_json
         pools = self._text_pools()
-        summaries = pools["summaries"]
-        notes_pool = pools["notes"]
-        resolutions = pools["resolutions"]
-        instructions = pools["instructions"]
+        summaries, notes_pool, resolutions, instructions = pools
         categories = self.categories
         cat_weights = {"accounts": 22, "hardware": 20, "network": 14, "email": 16, "software": 15, "access": 9, "service": 4}
         cat_wheel = _wheel({i: cat_weights.get(key, 10) for i, key in enumerate(categories)}, 1000)
@@ -846,7 +864,7 @@ class _Workload:
         talk_wheel = _wheel({90: 10, 180: 25, 300: 25, 480: 20, 720: 12, 1200: 8}, 100)
         # Time to resolution of calls not fixed while the caller was on the line.
         later_wheel = _wheel({1800: 15, 3 * _HOUR: 20, 8 * _HOUR: 20, _DAY: 20, 3 * _DAY: 15, 7 * _DAY: 7, 20 * _DAY: 3}, 100)
-        priority_cache: dict[tuple, tuple[int, str]] = {}
+        priority_cache: dict[tuple[Any, ...], tuple[int, str]] = {}
         priority_policy = self.priority_policy
 
         def priority_of(people: int, departments: int, impact: str, executive: bool, security: bool, urgency: str) -> tuple[int, str]:
@@ -912,10 +930,10 @@ class _Workload:
         # status is present even in a small workload.
         forced_status = {n_calls: "open", n_calls - 1: "escalated", n_calls - 2: "awaiting_confirmation"} if n_calls >= 10 else {}
 
-        call_rows: list[tuple] = []
-        events: list[tuple] = []
-        commitments: list[tuple] = []
-        escalations: list[tuple] = []
+        call_rows: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        commitments: list[tuple[Any, ...]] = []
+        escalations: list[tuple[Any, ...]] = []
         emit = events.append
         keep = commitments.append
         times = self._call_times()
@@ -1021,7 +1039,12 @@ class _Workload:
             status = forced_status.get(call_id, status)
             recent = age < 14 * _DAY
 
-            # --- assessment
+            # --- assessment (left unset on an open call not assessed yet)
+            urgency: str | None
+            impact: str | None
+            priority: int | None
+            people: int | None
+            departments: int | None
             assessed = status != "open" or r() < 0.93
             if assessed:
                 urgency = urgency_wheel[int(r() * 100)]

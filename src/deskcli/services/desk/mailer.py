@@ -66,7 +66,7 @@ class Outbox:
     def read(path: Path) -> EmailMessage:
         """Load a message back from its file."""
         with path.open("rb") as handle:
-            return BytesParser(policy=default_policy).parse(handle)  # type: ignore[return-value]
+            return BytesParser(policy=default_policy).parse(handle)
 
 
 @dataclass(frozen=True)

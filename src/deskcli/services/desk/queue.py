@@ -7,20 +7,26 @@ plain read models the screens display as text.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, func, select
 
 from deskcli.core.clock import as_utc
 from deskcli.models import OPEN_STATUSES, Call, Commitment, Customer, Escalation
+from deskcli.models.typed import table_of
 from deskcli.services.rules.policy import SlaPolicy
 from deskcli.services.timekeeping.business_time import BusinessCalendar
+from deskcli.store import rawsql
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,10 @@ class PromiseRow:
 #   ``__init__`` (which sets every field through ``object.__setattr__``).
 
 
-def _maker(cls: type) -> Callable[..., Any]:
+_Row = TypeVar("_Row", bound="DataclassInstance")
+
+
+def _maker(cls: type[_Row]) -> Callable[..., _Row]:
     """A keyword constructor for the frozen read model ``cls`` that fills its ``__dict__`` directly.
 
     It builds the same object ``cls(**fields)`` would (equal, same hash and repr), so
@@ -100,10 +109,10 @@ def _maker(cls: type) -> Callable[..., Any]:
     count = len(fields)
     new = object.__new__
 
-    def make(**values: Any) -> Any:
+    def make(**values: Any) -> _Row:
         if len(values) != count:
             return cls(**values)
-        instance = new(cls)
+        instance: _Row = new(cls)
         instance.__dict__.update(values)
         return instance
 
@@ -144,7 +153,7 @@ def _as_read(value: datetime | None) -> datetime | None:
 class _ListQuery:
     """A read-only list statement, built once, run with as little around it as the database allows."""
 
-    def __init__(self, statement: Select) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
         self._compiled: dict[str, tuple[str, tuple[tuple[str, Any, Any], ...]] | None] = {}
 
@@ -167,7 +176,7 @@ class _ListQuery:
                 )
         return self._compiled[key]
 
-    def rows(self, session: Session, params: dict[str, Any]) -> tuple[list[Any], Callable[[Any], datetime | None]]:
+    def rows(self, session: Session, params: dict[str, Any]) -> tuple[Sequence[Sequence[Any]], Callable[[Any], datetime | None]]:
         """The rows (plain tuples, in the statement's column order) and how to read their datetime columns."""
         connection = session.connection()
         dialect = connection.dialect
@@ -182,15 +191,15 @@ class _ListQuery:
             for name, process, fixed in binds
         )
         try:
-            cursor = connection.connection.dbapi_connection.execute(sql, args)
+            cursor = rawsql.sqlite_connection(connection).execute(sql, args)
             return cursor.fetchall(), _utc_from_text
         except dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
 
 
-_call = Call.__table__
-_customer = Customer.__table__
-_commitment = Commitment.__table__
+_call = table_of(Call)
+_customer = table_of(Customer)
+_commitment = table_of(Commitment)
 
 _OPEN = _call.c.status.in_([bindparam(f"open_{n}", status) for n, status in enumerate(OPEN_STATUSES)])
 """``status IN (...)`` with one fixed parameter per open status (nothing to expand per call)."""
@@ -200,7 +209,7 @@ def _call_list(*conditions: Any) -> _ListQuery:
     """Calls with their customer's name, newest first, one page (``:limit``, ``:offset``)."""
     c = _call.c
     return _ListQuery(
-        select(
+        core_select(
             c.id, c.reference, _customer.c.name, c.status, c.stage, c.summary, c.priority, c.opened_at,
             c.actual_owner_label, c.actual_owner_id, c.perceived_owner_id, c.acknowledged_at, c.closed_at,
         )
@@ -261,7 +270,7 @@ def _pending_list(*conditions: Any, page: bool) -> _ListQuery:
     """Unsettled promises with their call's reference and customer, soonest first (``:limit``, ``:offset``)."""
     m = _commitment.c
     query = (
-        select(
+        core_select(
             m.id, m.call_id, _call.c.reference, _customer.c.name, m.kind, m.description, m.due_at, m.owed_by_id,
             m.contact_number,
         )
@@ -294,7 +303,7 @@ def _promise_rows(session: Session, query: _ListQuery, params: dict[str, Any], n
             kind=kind,
             description=description,
             due_at=(due_at := utc(due)),
-            overdue=due_at < now,
+            overdue=due_at is not None and due_at < now,  # due_at is NOT NULL: never None
             owed_by_id=owed_by_id,
             contact_number=contact_number,
         )
@@ -348,14 +357,14 @@ def annotate(
         session.exec(
             select(Escalation.call_id, func.max(Escalation.escalated_at))
             .where(col(Escalation.call_id).in_(ids))
-            .group_by(Escalation.call_id)
+            .group_by(col(Escalation.call_id))
         ).all()
     )
     next_promise = dict(
         session.exec(
             select(Commitment.call_id, func.min(Commitment.due_at))
             .where(col(Commitment.call_id).in_(ids), col(Commitment.outcome).is_(None))
-            .group_by(Commitment.call_id)
+            .group_by(col(Commitment.call_id))
         ).all()
     )
     notes = {}

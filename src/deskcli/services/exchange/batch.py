@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from deskcli.core.errors import DeskError, NotFound
 from deskcli.models import ImportBatch
+from deskcli.models.typed import saved_id
 from deskcli.services.actor import Actor
 from deskcli.services.exchange.plan import ImportReport
 
@@ -68,7 +69,7 @@ class BatchRow:
 def list_batches(session: Session, *, limit: int = 50) -> list[BatchRow]:
     """The newest batches first."""
     rows = session.exec(select(ImportBatch).order_by(col(ImportBatch.id).desc()).limit(limit))
-    return [BatchRow(b.id, b.kind, b.source, b.started_at, dict(b.counts), b.undone_at) for b in rows]  # type: ignore[arg-type]
+    return [BatchRow(saved_id(b), b.kind, b.source, b.started_at, dict(b.counts), b.undone_at) for b in rows]
 
 
 def get(session: Session, batch_id: int) -> ImportBatch:

@@ -30,11 +30,12 @@ from sqlmodel import Session
 
 from deskcli.core.enums import OPEN_STATUSES, CallStatus, Channel, EventKind, Stage
 from deskcli.models import Analyst, Call, CallEvent, Counter, Customer, CustomerPhone, ImportBatch, ImportKey
+from deskcli.models.typed import table_of
 from deskcli.services.actor import Actor
 from deskcli.services.exchange import bulk, dedupe
 from deskcli.services.exchange.dates import within
 from deskcli.services.exchange.plan import ErrorsFile, ImportReport, RowError, RowProblem
-from deskcli.services.exchange.prepare import Preparer, Ready, chunks
+from deskcli.services.exchange.prepare import Preparer, Ready, Unreadable, chunks
 from deskcli.services.exchange.reader import Record, Table
 from deskcli.services.exchange.rows import RowReader
 from deskcli.services.exchange.values import name_key
@@ -42,11 +43,12 @@ from deskcli.services.lifecycle.references import COUNTER_NAME, next_reference
 
 CHUNK_ROWS = 500
 
-_call = Call.__table__
-_event = CallEvent.__table__
-_customer = Customer.__table__
-_phone = CustomerPhone.__table__
-_key = ImportKey.__table__
+_call = table_of(Call)
+_event = table_of(CallEvent)
+_customer = table_of(Customer)
+_phone = table_of(CustomerPhone)
+_key = table_of(ImportKey)
+_counter = table_of(Counter)
 
 _STAGE_OF = {
     CallStatus.OPEN: Stage.ASSESSMENT,
@@ -117,7 +119,7 @@ class CallImport:
         self.source_name = source_name
         self.now = by.now()
         self.known = dedupe.Known(session)
-        self.callers = dedupe.Seen()
+        self.callers: dedupe.Seen[_Caller] = dedupe.Seen()
         self.calls_seen: dict[str, tuple[int, dict[str, Any]]] = {}
         self.highest_reference = 0
         analyst = session.get(Analyst, by.analyst_id) if by.analyst_id is not None else None
@@ -135,8 +137,8 @@ class CallImport:
         if self.writing and self.highest_reference:
             # The counter must never hand out a reference the import brought in.
             self.session.connection().execute(
-                update(Counter.__table__)
-                .where(Counter.__table__.c.name == COUNTER_NAME, Counter.__table__.c.value < self.highest_reference)
+                update(_counter)
+                .where(_counter.c.name == COUNTER_NAME, _counter.c.value < self.highest_reference)
                 .values(value=self.highest_reference)
             )
         return self.report
@@ -149,18 +151,19 @@ class CallImport:
         self.report.add_error(error)
         self.errors.write(error, record)
 
-    def _chunk(self, chunk: list[tuple[int, list[str]]], ready: list[Ready], reader: RowReader) -> None:
+    def _chunk(self, chunk: list[tuple[int, list[str]]], ready: list[Ready | Unreadable], reader: RowReader) -> None:
         prepared = [(Record(line, cells), row) for (line, cells), row in zip(chunk, ready, strict=True)]
-        self.known.load([row.keys for _record, row in prepared if row.keys is not None])
-        existing = self._existing_calls([row.values for _record, row in prepared if row.values is not None])
-        rows, events = [], []
+        self.known.load([row.keys for _record, row in prepared if isinstance(row, Ready)])
+        existing = self._existing_calls([row.values for _record, row in prepared if isinstance(row, Ready)])
+        rows: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         for record, row in prepared:
-            if row.problem is not None:
-                self._error(record, *row.problem)
+            if isinstance(row, Unreadable):
+                self._error(record, row.column, row.reason, row.conflict)
                 continue
             numbers = [number for _label, number in row.phones]
             try:
-                made = self._decide(record, row.values, numbers, row.keys, existing)  # type: ignore[arg-type]
+                made = self._decide(record, row.values, numbers, row.keys, existing)
             except dedupe.Conflict as conflict:
                 self._error(record, reader.column(conflict.field), f"conflict: {conflict.reason}", True)
                 continue
@@ -170,12 +173,12 @@ class CallImport:
             if made is not None:
                 rows.append(made)
         if self.writing and rows:
-            for row in rows:
-                row["reference"] = self._reference(row.pop("_file_reference"), existing, row)
-            ids = self._insert_calls([self._plain(row) for row in rows])
-            for row, call_id in zip(rows, ids, strict=True):
+            for call in rows:
+                call["reference"] = self._reference(call.pop("_file_reference"), existing, call)
+            ids = self._insert_calls([self._plain(call) for call in rows])
+            for call, call_id in zip(rows, ids, strict=True):
                 events.append({"call_id": call_id, "at": self.now, "actor_id": self.by.analyst_id,
-                               "kind": EventKind.IMPORTED.value, "payload": self._payload(row)})
+                               "kind": EventKind.IMPORTED.value, "payload": self._payload(call)})
             bulk.insert_rows(self.session, _event, events)
 
     def _insert_calls(self, rows: list[dict[str, Any]]) -> list[int]:
@@ -205,7 +208,7 @@ class CallImport:
                     found[tag + (external if tag == "x:" else reference)] = {"reference": reference, "opened_at": opened}
         return found
 
-    def _decide(self, record: Record, values: dict[str, Any], numbers: list, keys: dedupe.RowKeys,
+    def _decide(self, record: Record, values: dict[str, Any], numbers: list[dedupe.Number], keys: dedupe.RowKeys,
                 existing: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         status = _check_times(values, self.now, self.zone)
         external, reference = values.get("external_id"), (values.get("reference") or "").upper() or None
@@ -250,7 +253,7 @@ class CallImport:
         self.report.skipped += 1
         self.calls_seen[key] = (0, values)
 
-    def _caller(self, record: Record, values: dict[str, Any], numbers: list, keys: dedupe.RowKeys) -> _Caller:
+    def _caller(self, record: Record, values: dict[str, Any], numbers: list[dedupe.Number], keys: dedupe.RowKeys) -> _Caller:
         earlier = self.callers.find(keys)
         if earlier is not None:
             caller, key = earlier
@@ -271,11 +274,11 @@ class CallImport:
         self.callers.add(keys, caller)
         return caller
 
-    def _create_customer(self, values: dict[str, Any], numbers: list) -> int | None:
+    def _create_customer(self, values: dict[str, Any], numbers: list[dedupe.Number]) -> int | None:
         if not self.writing:
             return None
         connection = self.session.connection()
-        customer_id = connection.execute(insert(_customer).returning(_customer.c.id).values(
+        customer_id: int = connection.execute(insert(_customer).returning(_customer.c.id).values(
             name=values["customer_name"], name_spelling="", pronunciation="", email=values.get("customer_email"),
             organisation=values.get("customer_organisation", ""), department="", is_vip=False, caution_flags=[],
             notes="", created_at=self.now, updated_at=self.now, external_id=values.get("customer_external_id"),

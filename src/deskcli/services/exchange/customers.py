@@ -22,14 +22,16 @@ from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from deskcli.models import Customer, CustomerPhone, ImportBatch, ImportChange, ImportKey
+from deskcli.models.typed import saved_id, table_of
 from deskcli.services.actor import Actor
 from deskcli.services.exchange import bulk, dedupe
 from deskcli.services.exchange.plan import ErrorsFile, ImportReport, RowError, RowProblem
-from deskcli.services.exchange.prepare import Preparer, Ready, chunks
+from deskcli.services.exchange.prepare import Preparer, Ready, Unreadable, chunks
 from deskcli.services.exchange.reader import Record, Table
 from deskcli.services.exchange.rows import RowReader
 from deskcli.services.exchange.values import same_name
 from deskcli.services.lookup import fts_sqlite
+from deskcli.store import rawsql
 
 CHUNK_ROWS = 1000
 """Rows decided (and written) together."""
@@ -44,10 +46,10 @@ CUSTOMER_COLUMNS = ("name", "name_spelling", "pronunciation", "email", "organisa
                     "caution_flags", "notes", "created_at", "updated_at", "external_id", "import_batch_id")
 PHONE_COLUMNS = ("customer_id", "label", "raw", "e164", "national_digits")
 
-_customer = Customer.__table__
-_phone = CustomerPhone.__table__
-_change = ImportChange.__table__
-_key = ImportKey.__table__
+_customer = table_of(Customer)
+_phone = table_of(CustomerPhone)
+_change = table_of(ImportChange)
+_key = table_of(ImportKey)
 
 Progress = Callable[[int, int], None]
 
@@ -87,8 +89,11 @@ def _new_state(decision: _Decision) -> _State:
     return _State(decision.values, set(decision.keys.phones), decision.record.line, decision.customer_id)
 
 
-def _changes(decision: _Decision, state: _State, matched_by: str) -> None:
-    """Fill ``decision.changes``/``previous``/``new_phones`` against ``state``; RowProblem on a contradiction."""
+def _changes(decision: _Decision, state: _State, matched_by: str) -> tuple[dict[str, Any], list[tuple[str, dedupe.Number]]]:
+    """Fill ``decision.changes``/``previous``/``new_phones`` against ``state``; RowProblem on a contradiction.
+
+    Returns the changes and the new phone numbers (what it set on ``decision``).
+    """
     values, details = decision.values, state.details
     authoritative = matched_by in ("external_id", "deskcli_id")
     changes: dict[str, Any] = {}
@@ -119,14 +124,16 @@ def _changes(decision: _Decision, state: _State, matched_by: str) -> None:
     if extra:
         changes["caution_flags"] = flags + extra
     seen_keys: set[str] = set()
-    decision.new_phones = []
+    new_phones: list[tuple[str, dedupe.Number]] = []
     for label, number in decision.phones:
         key = dedupe.phone_key(number)
         if key and key not in state.phone_keys and key not in seen_keys:
             seen_keys.add(key)
-            decision.new_phones.append((label, number))
+            new_phones.append((label, number))
+    decision.new_phones = new_phones
     decision.changes = changes
     decision.previous = {name_: details.get(name_) for name_ in changes}
+    return changes, new_phones
 
 
 class CustomerImport:
@@ -143,7 +150,7 @@ class CustomerImport:
         self.errors = errors
         self.all_or_nothing = all_or_nothing
         self.known = dedupe.Known(session)
-        self.seen = dedupe.Seen()
+        self.seen: dedupe.Seen[_State] = dedupe.Seen()
         self.claimed: dict[int, _State] = {}
         """Customers on record a row of this file has already matched."""
         self.now = by.now()
@@ -174,13 +181,13 @@ class CustomerImport:
         if self.batch is None or connection.dialect.name != "sqlite":
             yield
             return
-        raw = connection.connection.driver_connection
+        raw = rawsql.sqlite_connection(connection)
         cache = raw.execute("PRAGMA cache_size").fetchone()[0]
         raw.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         index = fts_sqlite.BulkCustomerIndex(self.session)
         try:
             yield
-            index.finish(self.batch.id)  # type: ignore[arg-type]
+            index.finish(saved_id(self.batch))
         finally:
             raw.execute(f"PRAGMA cache_size = {int(cache)}")
 
@@ -189,14 +196,14 @@ class CustomerImport:
         self.report.add_error(error)
         self.errors.write(error, record)
 
-    def _chunk(self, rows: list[tuple[int, list[str]]], ready: list[Ready], reader: RowReader) -> None:
-        decisions: list[_Decision | tuple[Record, tuple[str, str, bool]]] = []
+    def _chunk(self, rows: list[tuple[int, list[str]]], ready: list[Ready | Unreadable], reader: RowReader) -> None:
+        decisions: list[_Decision | tuple[Record, Unreadable]] = []
         for (line, cells), row in zip(rows, ready, strict=True):
             record = Record(line, cells)
-            if row.problem is not None:
-                decisions.append((record, row.problem))
+            if isinstance(row, Unreadable):
+                decisions.append((record, row))
             else:
-                decisions.append(_Decision(record, row.values, row.keys, row.phones))  # type: ignore[arg-type]
+                decisions.append(_Decision(record, row.values, row.keys, row.phones))
         self.known.load([entry.keys for entry in decisions if isinstance(entry, _Decision)])
         accepted = []
         for decision in decisions:
@@ -236,11 +243,11 @@ class CustomerImport:
                 self._repeat(decision, self.claimed[customer.id], found.by)
                 return
             state = _State(dict(customer.details), set(customer.phone_keys), decision.record.line, customer.id)
-            _changes(decision, state, found.by)
+            changes, new_phones = _changes(decision, state, found.by)
             decision.customer_id = customer.id
-            decision.action = "update" if decision.changes or decision.new_phones else "skip"
-            state.details.update(decision.changes)
-            state.phone_keys.update(k for _l, n in decision.new_phones if (k := dedupe.phone_key(n)))
+            decision.action = "update" if changes or new_phones else "skip"
+            state.details.update(changes)
+            state.phone_keys.update(k for _l, n in new_phones if (k := dedupe.phone_key(n)))
             self.claimed[customer.id] = state
             decision.state = state
             self.seen.add(keys, state)
@@ -259,9 +266,9 @@ class CustomerImport:
             raise dedupe.Conflict("name", f"the same {key} as line {state.line}, which has the name "
                                   f"{state.details['name']!r}: two people, or one misspelt? Not merged.")
         probe = _Decision(decision.record, decision.values, decision.keys, decision.phones)
-        _changes(probe, state, "email")
-        if probe.changes or probe.new_phones:
-            listed = ", ".join([*probe.changes, *(["phone"] if probe.new_phones else [])])
+        changes, new_phones = _changes(probe, state, "email")
+        if changes or new_phones:
+            listed = ", ".join([*changes, *(["phone"] if new_phones else [])])
             raise RowProblem("", f"the same customer as line {state.line} (same {key}) with other details "
                              f"({listed}): merge the two rows, or leave one out.")
         decision.action = "skip"
@@ -275,7 +282,7 @@ class CustomerImport:
         creates = [d for d in decisions if d.action == "create"]
         if creates:
             ids = self._insert_customers([self._customer_row(d, batch_id) for d in creates])
-            phones = []
+            phones: list[tuple[int, str, str, str | None, str]] = []
             for decision, customer_id in zip(creates, ids, strict=True):
                 decision.customer_id = customer_id
                 if decision.state is not None:
@@ -326,7 +333,7 @@ class CustomerImport:
 
     def _update(self, decision: _Decision) -> None:
         connection = self.session.connection()
-        assert decision.customer_id is not None and self.batch is not None
+        assert decision.customer_id is not None and decision.changes is not None and self.batch is not None
         connection.execute(
             update(_customer).where(_customer.c.id == decision.customer_id).values(**decision.changes, updated_at=self.now)
         )

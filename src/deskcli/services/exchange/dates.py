@@ -173,8 +173,9 @@ class DateReader:
             return moment.astimezone(UTC)
         early = moment.replace(tzinfo=self.zone, fold=0)
         late = moment.replace(tzinfo=self.zone, fold=1)
-        if early.utcoffset() != late.utcoffset():
-            kind = "happens twice" if early.utcoffset() > late.utcoffset() else "does not exist"  # type: ignore[operator]
+        early_offset, late_offset = early.utcoffset(), late.utcoffset()  # never None: both carry the zone
+        if early_offset is not None and late_offset is not None and early_offset != late_offset:
+            kind = "happens twice" if early_offset > late_offset else "does not exist"
             raise DateError(
                 f"{text!r} {kind} in {self.zone.key} (the clocks changed that night): give the time with its "
                 "UTC offset, e.g. 2024-10-27T01:30+01:00."

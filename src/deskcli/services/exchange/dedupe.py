@@ -17,22 +17,24 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Column, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from deskcli.models import Customer, CustomerPhone, ImportBatch, ImportKey
+from deskcli.models.typed import table_of
 from deskcli.services.exchange.values import name_key
 from deskcli.services.lookup.phones import normalise
+from deskcli.store import rawsql
 
-_customer = Customer.__table__
-_phone = CustomerPhone.__table__
-_key = ImportKey.__table__
-_batch = ImportBatch.__table__
+_customer = table_of(Customer)
+_phone = table_of(CustomerPhone)
+_key = table_of(ImportKey)
+_batch = table_of(ImportBatch)
 
 CHUNK = 500
 """Keys per ``IN (...)`` query (well under SQLite's 32,766 variables)."""
@@ -98,7 +100,10 @@ class Phones:
         return found
 
 
-def _chunks(items: list) -> Iterable[list]:
+_Item = TypeVar("_Item")
+
+
+def _chunks(items: list[_Item]) -> Iterable[list[_Item]]:
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
 
@@ -115,20 +120,20 @@ class Known:
         self.by_phone: dict[str, list[int]] = defaultdict(list)
         self.customers: dict[int, KnownCustomer] = {}
 
-    def _select_in(self, columns: tuple[Column, ...], column: Column, values: list) -> list[tuple]:
+    def _select_in(self, columns: tuple[Column[Any], ...], column: Column[Any], values: list[Any]) -> list[Sequence[Any]]:
         """``SELECT columns WHERE column IN values``, a chunk of values at a time.
 
         On SQLite straight through the driver: for a thousand rows' keys SQLAlchemy's
         expansion of the IN lists cost ten times the queries.
         """
         connection = self.session.connection()
-        found: list[tuple] = []
+        found: list[Sequence[Any]] = []
         for part in _chunks(values):
             if self.sqlite:
-                sql = (f'SELECT {", ".join(c.name for c in columns)} FROM "{column.table.name}" '  # type: ignore[attr-defined]
+                sql = (f'SELECT {", ".join(c.name for c in columns)} FROM "{column.table.name}" '
                        f'WHERE {column.name} IN ({", ".join("?" * len(part))}) ORDER BY 1')
                 try:
-                    found.extend(connection.connection.driver_connection.execute(sql, part).fetchall())
+                    found.extend(rawsql.sqlite_connection(connection).execute(sql, part).fetchall())
                 except connection.dialect.loaded_dbapi.Error as exc:
                     error = connection.dialect.loaded_dbapi.Error
                     raise DBAPIError.instance(sql, None, exc, error, dialect=connection.dialect) from exc
@@ -208,16 +213,19 @@ class Known:
                 known.phone_keys.add(key)
 
 
-class Seen:
+_Kept = TypeVar("_Kept")
+
+
+class Seen(Generic[_Kept]):
     """The keys of the rows already accepted from this file, each with what the import keeps of it."""
 
     def __init__(self) -> None:
-        self.by_external: dict[str, Any] = {}
-        self.by_source: dict[str, Any] = {}
-        self.by_email: dict[str, Any] = {}
-        self.by_phone: dict[str, list[tuple[str | None, Any]]] = defaultdict(list)
+        self.by_external: dict[str, _Kept] = {}
+        self.by_source: dict[str, _Kept] = {}
+        self.by_email: dict[str, _Kept] = {}
+        self.by_phone: dict[str, list[tuple[str | None, _Kept]]] = defaultdict(list)
 
-    def find(self, keys: RowKeys) -> tuple[Any, str] | None:
+    def find(self, keys: RowKeys) -> tuple[_Kept, str] | None:
         """What was kept of an earlier row that is the same customer, and the key that says so."""
         if keys.external_id and keys.external_id in self.by_external:
             return self.by_external[keys.external_id], "external_id"
@@ -232,7 +240,7 @@ class Seen:
                         return kept, "phone"
         return None
 
-    def add(self, keys: RowKeys, kept: Any) -> None:
+    def add(self, keys: RowKeys, kept: _Kept) -> None:
         """Remember an accepted row under each of its keys."""
         if keys.external_id:
             self.by_external.setdefault(keys.external_id, kept)
@@ -322,7 +330,7 @@ def match(keys: RowKeys, known: Known, *, prefix: str = "") -> Match | None:
     if keys.name:
         for phone in keys.phones:
             for customer_id in known.by_phone.get(phone, ()):
-                customer = known.customers.get(customer_id)
-                if customer is not None and name_key(customer.name) == keys.name:
-                    return Match(customer, "phone")
+                candidate = known.customers.get(customer_id)
+                if candidate is not None and name_key(candidate.name) == keys.name:
+                    return Match(candidate, "phone")
     return None

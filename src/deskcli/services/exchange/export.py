@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from deskcli.core.clock import as_utc
 from deskcli.models import Analyst, Call, CallEvent, Customer, CustomerPhone
+from deskcli.models.typed import table_of
 
 PAGE = 2000
 """Rows read per query."""
@@ -47,10 +48,10 @@ COLUMNS = {"customers": CUSTOMER_COLUMNS, "calls": CALL_COLUMNS, "events": EVENT
 
 _PHONE_COLUMN = {"": "phone", "mobile": "mobile", "work": "work_phone", "home": "home_phone"}
 
-_customer = Customer.__table__
-_phone = CustomerPhone.__table__
-_call = Call.__table__
-_event = CallEvent.__table__
+_customer = table_of(Customer)
+_phone = table_of(CustomerPhone)
+_call = table_of(Call)
+_event = table_of(CallEvent)
 
 Progress = Callable[[int], None]
 Period = tuple[datetime | None, datetime | None]
@@ -60,7 +61,7 @@ def _time(value: datetime | None, zone: ZoneInfo) -> str | None:
     return as_utc(value).astimezone(zone).isoformat(timespec="seconds") if value is not None else None
 
 
-def _pages(session: Session, statement: Any, id_column: Any) -> Iterator[list[Any]]:
+def _pages(session: Session, statement: Any, id_column: Any) -> Iterator[Sequence[Any]]:
     """The rows of ``statement`` in pages by ``id_column``."""
     last = 0
     while True:
@@ -148,7 +149,7 @@ def calls(session: Session, zone: ZoneInfo, period: Period | None = None) -> Ite
 def events(session: Session, zone: ZoneInfo, period: Period | None = None) -> Iterator[dict[str, Any]]:
     """Every timeline event (that happened in ``period``), oldest first."""
     handles = {analyst_id: handle for analyst_id, handle in session.connection().execute(
-        select(Analyst.__table__.c.id, Analyst.__table__.c.handle)
+        select(table_of(Analyst).c.id, table_of(Analyst).c.handle)
     )}
     e = _event.c
     statement = _within(

@@ -84,13 +84,14 @@ def build(kind: str, header: tuple[str, ...], overrides: dict[str, str], *, sour
     chosen: dict[int, str] = {}
     ignored: list[int] = []
     for column, name in overrides.items():
-        index = positions.get(column)
-        if index is None:
+        found = positions.get(column)
+        if found is None:
             candidates = normalised.get(normalise(column), [])
             if len(candidates) != 1:
                 listed = ", ".join(repr(item) for item in header if item)
                 raise MappingError(f"{source}: the file has no column {column!r} (its columns: {listed}).")
-            index = candidates[0]
+            found = candidates[0]
+        index = found
         if name == IGNORE or name == "-":
             ignored.append(index)
             continue
@@ -115,16 +116,16 @@ def build(kind: str, header: tuple[str, ...], overrides: dict[str, str], *, sour
     for index, column in enumerate(header):
         if index in chosen or index in ignored:
             continue
-        name = aliases.get(normalise(column))
-        if name is None or not column:
+        alias = aliases.get(normalise(column))
+        if alias is None or not column:
             unmapped.append(index)
             continue
-        holder = next((i for i, other in chosen.items() if other == name), None)
+        holder = next((i for i, other in chosen.items() if other == alias), None)
         if holder is not None:
-            notes.append(f"{column!r} also looks like {name} (taken by {header[holder]!r}): map it with --map to use it")
+            notes.append(f"{column!r} also looks like {alias} (taken by {header[holder]!r}): map it with --map to use it")
             unmapped.append(index)
             continue
-        chosen[index] = name
+        chosen[index] = alias
     columns = tuple(sorted((index, header[index], name) for index, name in chosen.items()))
     return Mapping(
         columns=columns,

@@ -14,7 +14,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from deskcli.services.exchange import dedupe
@@ -49,13 +49,19 @@ class RowSettings:
 
 @dataclass(slots=True)
 class Ready:
-    """One row, ready to decide: its values, phone numbers and keys; or why it cannot be read."""
+    """One row, ready to decide: its values, phone numbers and keys."""
 
-    values: dict[str, Any] | None
+    values: dict[str, Any]
     phones: list[tuple[str, dedupe.Number]]
-    keys: dedupe.RowKeys | None
-    problem: tuple[str, str, bool] | None = None
-    """(column, reason, conflict) when the row cannot be read."""
+    keys: dedupe.RowKeys
+
+
+class Unreadable(NamedTuple):
+    """Why a row cannot be read (it is reported, never decided)."""
+
+    column: str
+    reason: str
+    conflict: bool
 
 
 @dataclass
@@ -101,22 +107,22 @@ def _tools(settings: RowSettings) -> _Tools:
     return tools
 
 
-def _read(settings: RowSettings, rows: list[tuple[int, list[str]]]) -> list[dict[str, Any] | tuple[str, str, bool]]:
-    """Each row's values, or (column, reason, conflict) for a row that cannot be read."""
+def _read(settings: RowSettings, rows: list[tuple[int, list[str]]]) -> list[dict[str, Any] | Unreadable]:
+    """Each row's values, or why it cannot be read."""
     from deskcli.services.exchange.reader import Record
 
     tools = _tools(settings)
     read = tools.reader.read
-    result: list[dict[str, Any] | tuple[str, str, bool]] = []
+    result: list[dict[str, Any] | Unreadable] = []
     for line, cells in rows:
         try:
             result.append(read(Record(line, cells)))
         except RowProblem as problem:
-            result.append((problem.column, problem.reason, problem.conflict))
+            result.append(Unreadable(problem.column, problem.reason, problem.conflict))
     return result
 
 
-def _raw_phones(kind: str, values: list[dict[str, Any] | tuple[str, str, bool]]) -> list[str]:
+def _raw_phones(kind: str, values: list[dict[str, Any] | Unreadable]) -> list[str]:
     fields = PHONE_FIELDS[kind]
     return list(dict.fromkeys(raw for found in values if isinstance(found, dict)
                               for name, _label in fields for raw in found.get(name, ())))
@@ -128,16 +134,16 @@ def normalise_phones(region: str, raws: list[str]) -> list[tuple[str | None, str
     return [(number.e164, number.national_digits) for number in map(phones, raws)]
 
 
-def _ready(settings: RowSettings, values: list[dict[str, Any] | tuple[str, str, bool]],
-           numbers: dict[str, dedupe.Number]) -> list[Ready]:
+def _ready(settings: RowSettings, values: list[dict[str, Any] | Unreadable],
+           numbers: dict[str, dedupe.Number]) -> list[Ready | Unreadable]:
     fields = PHONE_FIELDS[settings.kind]
     prefix = KEY_PREFIX[settings.kind]
-    ready = []
+    ready: list[Ready | Unreadable] = []
     for found in values:
         if not isinstance(found, dict):
-            ready.append(Ready(None, [], None, found))
+            ready.append(found)
             continue
-        phones = []
+        phones: list[tuple[str, dedupe.Number]] = []
         for name, label in fields:
             raws = found.get(name)
             if raws:
@@ -161,7 +167,7 @@ class Preparer:
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                              mp_context=multiprocessing.get_context("spawn"))
 
-    def submit(self, rows: list[tuple[int, list[str]]]) -> Callable[[], list[Ready]]:
+    def submit(self, rows: list[tuple[int, list[str]]]) -> Callable[[], list[Ready | Unreadable]]:
         """Read ``rows`` and start on their phone numbers; the returned function waits for them.
 
         Only the numbers cross to the worker processes (and two short strings come back
@@ -181,7 +187,7 @@ class Preparer:
         parts = [raws[start:start + size] for start in range(0, len(raws), size)]
         futures = [(part, self._pool.submit(normalise_phones, self.settings.region, part)) for part in parts]
 
-        def wait() -> list[Ready]:
+        def wait() -> list[Ready | Unreadable]:
             numbers: dict[str, dedupe.Number] = {}
             for part, future in futures:
                 for raw, (e164, national) in zip(part, future.result(), strict=True):
@@ -202,7 +208,7 @@ Rows = list[tuple[int, list[str]]]
 
 
 def chunks(table: Any, preparer: Preparer, *, size: int, counted: Callable[[], None],
-           progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[Rows, list[Ready]]]:
+           progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[Rows, list[Ready | Unreadable]]]:
     """The rows of ``table`` a chunk at a time, each with its :class:`Ready` rows, one chunk ahead.
 
     The next chunk is read and handed to the preparer before a chunk is given out, so
@@ -210,7 +216,7 @@ def chunks(table: Any, preparer: Preparer, *, size: int, counted: Callable[[], N
     writes this one. ``counted`` is called for every row read.
     """
     chunk: Rows = []
-    pending: tuple[Rows, Callable[[], list[Ready]]] | None = None
+    pending: tuple[Rows, Callable[[], list[Ready | Unreadable]]] | None = None
     for record in table.records():
         counted()
         chunk.append((record.line, record.cells))

@@ -21,9 +21,12 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from deskcli.core.errors import DataFileError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 MAX_FIELD = 1_048_576
 """Longest cell accepted, in characters (a quote left open would otherwise swallow the file)."""
@@ -97,7 +100,7 @@ class _Counting(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         read = self.handle.readinto(buffer)
         self.count += read or 0
         return read or 0
@@ -333,8 +336,7 @@ class Table:
 
     def records(self) -> Iterator[Record]:
         """The rows after the header, one at a time (blank rows left out)."""
-        for record in self._replay:
-            yield record
+        yield from self._replay
         if self._pending is not None:
             pending, self._pending = self._pending, None
             yield pending

@@ -20,11 +20,12 @@ own since, and a customer changed in deskcli after the import updated it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, delete, func, select, update
+from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
 from deskcli.core.clock import as_utc
@@ -45,15 +46,17 @@ from deskcli.models import (
     Scorecard,
 )
 from deskcli.models.guards import IMPORT_UNDO
+from deskcli.models.typed import table_of
 from deskcli.services.actor import Actor
 from deskcli.services.exchange.batch import get
 
-_call = Call.__table__
-_event = CallEvent.__table__
-_customer = Customer.__table__
-_phone = CustomerPhone.__table__
-_change = ImportChange.__table__
-_key = ImportKey.__table__
+_call = table_of(Call)
+_event = table_of(CallEvent)
+_customer = table_of(Customer)
+_phone = table_of(CustomerPhone)
+_change = table_of(ImportChange)
+_key = table_of(ImportKey)
+_batch = table_of(ImportBatch)
 
 
 @dataclass
@@ -77,7 +80,7 @@ class UndoReport:
         }
 
 
-def _sample(rows: list[Any], limit: int = 5) -> str:
+def _sample(rows: Sequence[Any], limit: int = 5) -> str:
     shown = ", ".join(str(row) for row in rows[:limit])
     return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
@@ -92,9 +95,9 @@ def _refuse_if_worked(session: Session, batch: ImportBatch) -> None:
         )).order_by(_call.c.reference).limit(20)
     ).scalars().all()
     # Drafts are words typed on the call and not saved yet; a review is a supervisor's work on it.
-    for table, label in ((Commitment.__table__, "promises"), (Escalation.__table__, "escalations"),
-                         (Scorecard.__table__, "scorecards"), (CallDraft.__table__, "unsaved drafts"),
-                         (EscalationReview.__table__, "escalation reviews")):
+    for table, label in ((table_of(Commitment), "promises"), (table_of(Escalation), "escalations"),
+                         (table_of(Scorecard), "scorecards"), (table_of(CallDraft), "unsaved drafts"),
+                         (table_of(EscalationReview), "escalation reviews")):
         found = connection.execute(
             select(_call.c.reference).where(_call.c.id.in_(select(table.c.call_id).where(table.c.call_id.in_(ours))))
             .order_by(_call.c.reference).limit(20)
@@ -113,9 +116,7 @@ def _refuse_if_built_on(session: Session, batch: ImportBatch) -> None:
     """Refuse while a later, still active batch has calls of this batch's customers or changed them."""
     connection = session.connection()
     ours = select(_customer.c.id).where(_customer.c.import_batch_id == batch.id)
-    later = select(ImportBatch.__table__.c.id).where(
-        ImportBatch.__table__.c.id > batch.id, ImportBatch.__table__.c.undone_at.is_(None)
-    )
+    later = select(_batch.c.id).where(_batch.c.id > batch.id, _batch.c.undone_at.is_(None))
     found = connection.execute(
         select(_call.c.import_batch_id).where(_call.c.customer_id.in_(ours), _call.c.import_batch_id.in_(later))
         .union(select(_change.c.batch_id).where(_change.c.customer_id.in_(ours), _change.c.batch_id.in_(later)))
@@ -145,11 +146,13 @@ def undo(session: Session, batch_id: int, by: Actor) -> UndoReport:
     session.flush()  # the trigger reads undone_at: it must be in the database before the deletes
 
     ours = select(_call.c.id).where(_call.c.import_batch_id == batch.id)
-    result = session.execute(
-        delete(CallEvent).where(CallEvent.call_id.in_(ours)),  # type: ignore[attr-defined]
+    # Through the session, so the ORM guard sees the IMPORT_UNDO option. SQLModel types
+    # Session.execute as a plain Result; a DELETE's is a CursorResult, with its rowcount.
+    result = cast(CursorResult[Any], session.execute(
+        delete(CallEvent).where(col(CallEvent.call_id).in_(ours)),
         execution_options={IMPORT_UNDO: batch.id, "synchronize_session": False},
-    )
-    report.events_removed = result.rowcount or 0  # type: ignore[attr-defined]
+    ))
+    report.events_removed = result.rowcount or 0
     report.calls_removed = connection.execute(delete(_call).where(_call.c.import_batch_id == batch.id)).rowcount or 0
 
     # Customers with calls of their own since (taken in the console) stay, freed from the batch.
@@ -178,7 +181,7 @@ def undo(session: Session, batch_id: int, by: Actor) -> UndoReport:
 def _restore_updates(session: Session, batch: ImportBatch, report: UndoReport, by: Actor) -> None:
     """Put back the values the batch overwrote, where deskcli has not changed the customer since."""
     connection = session.connection()
-    changes = list(session.exec(model_select(ImportChange).where(ImportChange.batch_id == batch.id)))  # type: ignore[call-overload]
+    changes = list(session.exec(model_select(ImportChange).where(ImportChange.batch_id == batch.id)))
     for change in changes:
         customer = session.get(Customer, change.customer_id)
         if customer is None:

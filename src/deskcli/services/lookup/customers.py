@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import ColumnElement, bindparam, or_
+from sqlalchemy import select as core_select
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, func, select
 
 from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import OPEN_STATUSES, Call, Customer, CustomerCreate, CustomerPhone
+from deskcli.models.typed import saved_id, table_of
 from deskcli.services.actor import Actor
 from deskcli.services.lookup import fts_sqlite, phones
 from deskcli.services.lookup.email_rule import email_problem
@@ -48,29 +53,30 @@ def create_customer(session: Session, data: CustomerCreate, by: Actor, *, region
     session.flush()
     for raw in data.phones:
         if raw.strip():
-            add_phone(session, customer.id, raw, region=region)
+            add_phone(session, saved_id(customer), raw, region=region)
     return customer
 
 
-def update_customer(session: Session, customer_id: int, by: Actor, *, region: str, **changes: object) -> Customer:
+def update_customer(
+    session: Session, customer_id: int, by: Actor, *, region: str, phones: Sequence[str] | None = None, **changes: object
+) -> Customer:
     """Change a customer's details; ``phones`` (a list) replaces their numbers."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"customer {customer_id} does not exist.")
-    new_phones = changes.pop("phones", None)
     for field, value in changes.items():
         if field not in Customer.model_fields or field in {"id", "created_at", "updated_at"}:
             raise RuleViolation(f"{field}: not a customer field that can be changed.")
         if field == "name":
             value = _required(str(value), "name")
         if field == "email":
-            value = _email(value)  # type: ignore[arg-type]
+            value = _email(None if value is None else str(value))
         setattr(customer, field, value)
-    if new_phones is not None:
+    if phones is not None:
         for phone in session.exec(select(CustomerPhone).where(CustomerPhone.customer_id == customer_id)):
             session.delete(phone)
         session.flush()
-        for raw in new_phones:  # type: ignore[union-attr]
+        for raw in phones:
             if str(raw).strip():
                 add_phone(session, customer_id, str(raw), region=region)
     customer.updated_at = by.now()
@@ -133,7 +139,7 @@ def _storable(text: str) -> str:
     return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in text)
 
 
-def _prefix_range(column, prefix: str):
+def _prefix_range(column: SQLCoreOperations[str | None], prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, as an index-friendly range on any database."""
     upper = _next_after(prefix)
     if upper is None:  # only U+10FFFF characters: everything from the prefix on
@@ -144,8 +150,8 @@ def _prefix_range(column, prefix: str):
 # Lookup runs as the analyst types, so its statements are built once here (Core, with
 # bound parameters: SQLAlchemy reuses the compiled SQL) and return plain rows: the
 # customer's fields and their first phone number, no ORM entities.
-_customer = Customer.__table__
-_phone = CustomerPhone.__table__
+_customer = table_of(Customer)
+_phone = table_of(CustomerPhone)
 
 _FIRST_PHONE = (
     select(_phone.c.raw)
@@ -163,19 +169,19 @@ _MATCH_FIELDS = (
 )
 """What a :class:`CustomerMatch` shows, after the id, in the order :func:`_match` reads it."""
 
-_BY_IDS = select(_customer.c.id, *_MATCH_FIELDS).where(_customer.c.id.in_(bindparam("ids", expanding=True)))
+_BY_IDS = core_select(_customer.c.id, *_MATCH_FIELDS).where(_customer.c.id.in_(bindparam("ids", expanding=True)))
 """Customers with these ids (any order)."""
 
 _FTS = fts_sqlite.customer_matches()
 _BY_FTS = (
-    select(_FTS.c.rowid, *_MATCH_FIELDS)
+    core_select(_FTS.c.rowid, *_MATCH_FIELDS)
     .select_from(_FTS.outerjoin(_customer, _customer.c.id == _FTS.c.rowid))
     .order_by(_FTS.c.rowid.desc())
 )
 """SQLite: FTS matches, newest first, with their customer (all ``None`` if the row is gone)."""
 
 
-def _match(row) -> CustomerMatch | None:
+def _match(row: Sequence[Any]) -> CustomerMatch | None:
     """The read model of one ``_MATCH_FIELDS`` row; ``None`` when the customer row is missing."""
     customer_id, name, organisation, department, email, pronunciation, is_vip, flags, phone = row
     if name is None:  # name is NOT NULL: only an outer join's missing row has none
@@ -209,13 +215,13 @@ def lookup(session: Session, query: str, *, region: str, limit: int = 20) -> lis
         return _matches(session, _ids_by_prefix(session, query, limit)[:limit])
     # Name matches first, then any other indexed field (each newest first): the FTS
     # search and the customer rows come in one statement per pass.
-    rows: dict = {}
+    rows: dict[int, Sequence[Any]] = {}
     for column in ("name", None):
         expression = fts_sqlite.match_expression(query, column=column)
         if expression is None:
             break
-        for row in connection.execute(_BY_FTS, {"fts_query": expression, "fts_limit": limit}):
-            rows.setdefault(row[0], row)
+        for hit in connection.execute(_BY_FTS, {"fts_query": expression, "fts_limit": limit}):
+            rows.setdefault(hit[0], hit)
         if len(rows) >= limit:
             break
     ids = list(rows)[:limit]
@@ -223,7 +229,7 @@ def lookup(session: Session, query: str, *, region: str, limit: int = 20) -> lis
         extra = [i for i in _ids_by_email(session, query, limit) if i not in ids]
         if extra:
             ids += extra
-            rows.update((row[0], row) for row in connection.execute(_BY_IDS, {"ids": extra}))
+            rows.update((hit[0], hit) for hit in connection.execute(_BY_IDS, {"ids": extra}))
     found = []
     for customer_id in ids[:limit]:
         row = rows.get(customer_id)
@@ -281,8 +287,9 @@ def _matches(session: Session, ids: list[int]) -> list[CustomerMatch]:
     found = []
     for customer_id in ids:
         row = rows.get(customer_id)
-        if row is not None:
-            found.append(_match(row))
+        match = _match(row) if row is not None else None  # never None here: no outer join
+        if match is not None:
+            found.append(match)
     return found
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-from deskcli.config.launch import looks_like_phone  # noqa: F401  (re-exported: the CLI needs it without phonenumbers)
+# Re-exported (``as`` marks it so): the CLI needs it without importing phonenumbers.
+from deskcli.config.launch import looks_like_phone as looks_like_phone
 
 _NON_DIGITS = re.compile(r"\D")
 

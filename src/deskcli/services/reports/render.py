@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import textwrap
+from collections.abc import Sequence
 from datetime import timedelta
 
 from deskcli.core.timefmt import duration
@@ -73,7 +74,7 @@ def plain(text: object) -> str:
     return "".join(char if char.isprintable() else "?" for char in str(text))
 
 
-def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
 
@@ -133,7 +134,7 @@ def _number(value: float | None) -> float | int | None:
     return value
 
 
-def _figure_rows(metric: MetricReport, period: str, figures: tuple[Figure, ...] | list[Figure], group: str = "") -> list[list]:
+def _figure_rows(metric: MetricReport, period: str, figures: tuple[Figure, ...] | list[Figure], group: str = "") -> list[list[object]]:
     return [
         [metric.key, figure.key, figure.label, period, group, _number(figure.value), _number(figure.numerator),
          _number(figure.denominator), figure.unit]
@@ -157,7 +158,7 @@ def as_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def _figure_json(figure: Figure) -> dict:
+def _figure_json(figure: Figure) -> dict[str, object]:
     return {
         "key": figure.key, "label": figure.label, "value": _number(figure.value), "unit": figure.unit,
         "numerator": _number(figure.numerator), "denominator": _number(figure.denominator),

@@ -131,7 +131,7 @@ def window_for(period: Period, now: datetime) -> tuple[Window, dict[str, set[int
 
 def _labels(session: Session, by: str | None, groups: list[object], context: ReportContext) -> dict[object, str]:
     if by == "analyst":
-        names = dict(session.exec(select(Analyst.id, Analyst.name)).all())
+        names: dict[object, str] = dict(session.exec(select(Analyst.id, Analyst.name)).all())
         return {group: names.get(group, "(nobody)") for group in groups}
     if by == "category":
         known = {category.key: category.label for category in context.policies.categories.categories}

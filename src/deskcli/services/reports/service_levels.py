@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from deskcli.core.enums import OPEN_STATUSES
@@ -117,7 +118,9 @@ class Judge:
             found = self._rules[priority] = (calendar, target.response_minutes * 60.0, target.resolution_minutes * 60.0)
         return found
 
-    def response(self, priority: int | None, opened: float, ack: float | None, first_close: float | None, now: float):
+    def response(
+        self, priority: int | None, opened: float, ack: float | None, first_close: float | None, now: float
+    ) -> tuple[float | None, bool]:
         """``(completed at, met)`` of the response target; ``completed at`` is ``None`` while it is still running.
 
         Met when the acknowledgement (or, without one, the close) is no later than the
@@ -140,7 +143,7 @@ class Judge:
             total -= calendar.between(max(start, opened), min(stop if stop is not None else end, end))
         return max(0.0, total)
 
-    def resolution_met(self, priority: int | None, opened: float, end: float, pauses) -> bool:
+    def resolution_met(self, priority: int | None, opened: float, end: float, pauses: list[tuple[float, float | None]]) -> bool:
         """Met when the time used at ``end`` is less than the resolution time (the SLA clock's rule)."""
         limit = self.rule(priority)[2]
         if end - opened < limit:
@@ -156,6 +159,8 @@ def _pauses(events: list[tuple[str, str | None, str | None, float]], pause_statu
     ]
     return [
         (start.timestamp(), stop.timestamp() if stop is not None else None)
+        # pauses_from_events reads only kind, payload and at, which a Clock has; its signature
+        # names CallEvent (a full model row, too costly to build per event here).
         for start, stop in pauses_from_events(timeline, pause_statuses)  # type: ignore[arg-type]
     ]
 
@@ -182,9 +187,12 @@ def collect(session: Session, window: Window, by: str | None, context: ReportCon
     # paused wait until their clock events are read.
     tallies: dict[tuple[int, object], list[int]] = {}
     response, resolution_met = judge.response, judge.resolution_met
-    waiting: list[tuple] = []
+    waiting: list[tuple[Any, ...]] = []
 
-    def judge_call(call_id, priority, opened, group, ack, closes_text, pauses) -> None:
+    def judge_call(
+        call_id: int, priority: int | None, opened: float, group: object, ack: float | None, closes_text: str | None,
+        *, pauses: list[tuple[float, float | None]],
+    ) -> None:
         closes = [float(value) for value in closes_text.split(",")] if closes_text else []
         if len(closes) > 1:
             closes.sort()
@@ -211,12 +219,12 @@ def collect(session: Session, window: Window, by: str | None, context: ReportCon
         for call_id, kind, moved_from, moved_to, at in clock_rows:
             clocks.setdefault(call_id, []).append((kind, moved_from, moved_to, at))
         for row in waiting:
-            judge_call(*row[:6], _pauses(clocks.get(row[0], []), pause_statuses))
+            judge_call(*row[:6], pauses=_pauses(clocks.get(row[0], []), pause_statuses))
         waiting.clear()
 
     for row in rawsql.stream(connection, calls_sql, params):
         if not row[6]:
-            judge_call(*row[:6], [])
+            judge_call(*row[:6], pauses=[])
             continue
         waiting.append(row)
         if len(waiting) >= WAITING_BATCH:
@@ -246,16 +254,19 @@ def clock_sql(dialect: Dialect, count_ids: int) -> str:
     return _clock_sql_portable(dialect, count_ids)
 
 
-def _open_rows(connection, dialect: Dialect, by: str | None) -> list[tuple]:
+def _open_rows(connection: Connection, dialect: Dialect, by: str | None) -> list[tuple[Any, ...]]:
     return rows(connection, open_sql(dialect, by), {})
 
 
-def _overdue_now(connection, dialect: Dialect, open_rows: list[tuple], judge: Judge, found: Counts, pause_statuses, now: float) -> None:
+def _overdue_now(
+    connection: Connection, dialect: Dialect, open_rows: list[tuple[Any, ...]], judge: Judge, found: Counts,
+    pause_statuses: list[str], now: float,
+) -> None:
     """Open calls whose resolution time has run out now, or that wait for a response past its time."""
     if not open_rows:
         return
     ids = [row[0] for row in open_rows]
-    clocks: dict[int, list] = {}
+    clocks: dict[int, list[tuple[str, str | None, str | None, float]]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for call_id, kind, moved_from, moved_to, at in rows(

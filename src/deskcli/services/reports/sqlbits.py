@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -140,6 +141,6 @@ def dialect_of(connection: Connection) -> Dialect:
     return Dialect(connection.dialect.name)
 
 
-def rows(connection: Connection, sql: str, params: dict[str, object]) -> list[tuple]:
+def rows(connection: Connection, sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
     """Run a report query in the session's transaction (plain tuples back, at the driver's speed)."""
     return rawsql.run(connection, sql, params)

@@ -39,6 +39,7 @@ from deskcli.models import (
     CustomerCreate,
     Stage,
 )
+from deskcli.models.typed import saved_id
 from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import calls, commitments, escalations
 from deskcli.services.lookup import customers
@@ -119,13 +120,14 @@ def _prepare(
         customer = customers.create_customer(session, persona_fields(persona), on_record, region=region)
     else:
         _restore_persona(session, customer, persona, actor, region)
-    cancelled, retired = retire_open_calls(session, customer.id, actor)
+    customer_id = saved_id(customer)
+    cancelled, retired = retire_open_calls(session, customer_id, actor)
     history = [
-        _record_past(session, customer.id, past, persona, actor, policies=policies, prefix=prefix)
+        _record_past(session, customer_id, past, persona, actor, policies=policies, prefix=prefix)
         for past in scenario.history
     ]
     return PracticeCaller(
-        customer_id=customer.id,
+        customer_id=customer_id,
         phone=persona.phone,
         history_call_ids=tuple(history),
         retired_call_ids=tuple(retired),
@@ -174,7 +176,7 @@ def _restore_persona(session: Session, customer: Customer, persona: Persona, act
     wanted = persona_fields(persona).model_dump(exclude={"phones"})
     changes = {name: value for name, value in wanted.items() if getattr(customer, name) != value}
     if changes:
-        customers.update_customer(session, customer.id, actor, region=region, **changes)
+        customers.update_customer(session, saved_id(customer), actor, region=region, **changes)
 
 
 # --------------------------------------------------------------------------- retiring earlier practices
@@ -185,31 +187,36 @@ def retire_open_calls(session: Session, customer_id: int, actor: Actor, *, note:
 
     Returns (cancelled promise ids, closed call ids). Nothing is deleted.
     """
-    pending = session.exec(
-        select(Commitment.id)
-        .join(Call, col(Call.id) == col(Commitment.call_id))
-        .where(Call.customer_id == customer_id, col(Commitment.outcome).is_(None))
-        .order_by(col(Commitment.id))
-    ).all()
+    pending = [
+        commitment_id
+        for commitment_id in session.exec(
+            select(Commitment.id)
+            .join(Call, col(Call.id) == col(Commitment.call_id))
+            .where(Call.customer_id == customer_id, col(Commitment.outcome).is_(None))
+            .order_by(col(Commitment.id))
+        ).all()
+        if commitment_id is not None  # a primary key read back: never None
+    ]
     for commitment_id in pending:
         commitments.cancel(session, commitment_id, actor, reason=note)
     open_calls = session.exec(
         select(Call).where(Call.customer_id == customer_id, col(Call.status).in_(OPEN_STATUSES)).order_by(col(Call.id))
     ).all()
     for call in open_calls:
+        call_id = saved_id(call)
         # A practice stopped mid-call is still "in conversation": end it first (and any hold).
-        calls.end_talk(session, call.id, actor)
-        calls.record_agreement(session, call.id, actor, agreed=True, note=note)
+        calls.end_talk(session, call_id, actor)
+        calls.record_agreement(session, call_id, actor, agreed=True, note=note)
         valid_complaint = call.is_complaint and call.complaint_valid and not call.prevention_note.strip()
         calls.close_call(
             session,
-            call.id,
+            call_id,
             actor,
             resolution=None if call.resolution.strip() else note,
             prevention_note=note if valid_complaint else None,
             comment=note,
         )
-    return list(pending), [call.id for call in open_calls]
+    return pending, [saved_id(call) for call in open_calls]
 
 
 # --------------------------------------------------------------------------- the history
@@ -228,13 +235,13 @@ def _record_past(
     clock = ManualClock(opened)
     by = Actor(actor.analyst_id, clock)
 
-    call = calls.create_call(session, customer_id, by, prefix=prefix)
-    calls.acknowledge(session, call.id, AckMethod.VERBAL, by)
-    calls.move_to_stage(session, call.id, Stage.ASSESSMENT, by)
+    call_id = saved_id(calls.create_call(session, customer_id, by, prefix=prefix))
+    calls.acknowledge(session, call_id, AckMethod.VERBAL, by)
+    calls.move_to_stage(session, call_id, Stage.ASSESSMENT, by)
     urgency = str(past.urgency) if past.urgency else None
     derived = priority.derive(CallImpact(executive_affected=persona.executive), urgency, policies.priority)
     calls.update_assessment(
-        session, call.id, by,
+        session, call_id, by,
         summary=past.summary,
         category=past.category,
         urgency=urgency,
@@ -248,10 +255,10 @@ def _record_past(
     if past.status == CallStatus.ESCALATED:
         assert past.escalated_to is not None  # the scenario model insists
         as_next_contact = promise is not None and promise.kind == CommitmentKind.NEXT_CONTACT
-        calls.move_to_stage(session, call.id, Stage.RESOLVE, by)
+        calls.move_to_stage(session, call_id, Stage.RESOLVE, by)
         escalation = escalations.escalate(
             session,
-            call.id,
+            call_id,
             escalations.EscalationRequest(
                 route=past.escalated_to,
                 handoff=f"{past.summary}. Passed on with the caller's details and what was tried on the call.",
@@ -266,25 +273,26 @@ def _record_past(
         if as_next_contact:
             promise_id = escalation.next_contact_id
     if promise is not None and promise_id is None:
+        assert due is not None  # set whenever there is a promise
         number = commitments.usable_number(persona.phone) if promise.kind == CommitmentKind.CALLBACK else ""
         made = commitments.make_commitment(
-            session, call.id, promise.kind, due, by, description=promise.description, contact_number=number
+            session, call_id, promise.kind, due, by, description=promise.description, contact_number=number
         )
         promise_id = made.id
     if past.status in (CallStatus.AWAITING_CONFIRMATION, CallStatus.CLOSED):
-        calls.move_to_stage(session, call.id, Stage.RESOLVE, by)
-        calls.resolve(session, call.id, by, resolution=past.resolution or FALLBACK_RESOLUTION)
-        calls.move_to_stage(session, call.id, Stage.CLOSE, by)
+        calls.move_to_stage(session, call_id, Stage.RESOLVE, by)
+        calls.resolve(session, call_id, by, resolution=past.resolution or FALLBACK_RESOLUTION)
+        calls.move_to_stage(session, call_id, Stage.CLOSE, by)
         agreed = past.status == CallStatus.CLOSED
-        calls.record_agreement(session, call.id, by, agreed=agreed, note="" if agreed else AWAITING_NOTE)
+        calls.record_agreement(session, call_id, by, agreed=agreed, note="" if agreed else AWAITING_NOTE)
     clock.set(opened + talk)
-    calls.end_talk(session, call.id, by)
+    calls.end_talk(session, call_id, by)
     if past.status == CallStatus.CLOSED:
-        calls.close_call(session, call.id, by)
+        calls.close_call(session, call_id, by)
     if promise is not None and promise_id is not None and promise.outcome != "pending":
         assert due is not None
         _settle_past(session, promise_id, promise.outcome, opened + talk, due, now, actor)
-    return call.id
+    return call_id
 
 
 def _settle_past(session: Session, promise_id: int, outcome: str, made: datetime, due: datetime, now: datetime, actor: Actor) -> None:

@@ -128,7 +128,7 @@ def _check_solution(facts: CallFacts) -> Verdict:
             problems.append(f"the known fix {article} was not used" + (f" (used {_listed(used)})" if used else ""))
         if resolved is None:
             problems.append("the call was not resolved" + (" (escalated instead)" if escalated else ""))
-        if problems:
+        if problems or resolved is None:  # not resolved is one of the problems
             text = "; ".join(problems)
             return _fail(text[0].upper() + text[1:] + ".")
         return _pass(f"Known fix {article} used; resolved at {facts.clock(resolved.at)}.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 from sqlmodel import SQLModel
 
 import deskcli.models  # noqa: F401  (registers every table on the metadata)
@@ -14,12 +16,12 @@ target_metadata = SQLModel.metadata
 _UNMODELLED_PREFIXES = ("customer_fts", "article_fts", "call_fts")
 
 
-def include_object(obj, name, type_, reflected, compare_to):
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Leave FTS tables out of autogenerate comparisons."""
     return not (type_ == "table" and name and name.startswith(_UNMODELLED_PREFIXES))
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -37,7 +39,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("deskcli migrations need a connection or a sqlalchemy.url")
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         _run(connection)
 

@@ -18,6 +18,7 @@ Revises: 0007
 """
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import sqlalchemy as sa
 from alembic import op
@@ -41,7 +42,14 @@ _DELETE_GUARD_0001 = (
 )
 
 
-def _where(column: str) -> dict[str, object]:
+class _PartialIndex(TypedDict):
+    """The keyword arguments that make an index partial on SQLite and PostgreSQL."""
+
+    sqlite_where: sa.TextClause
+    postgresql_where: sa.TextClause
+
+
+def _where(column: str) -> _PartialIndex:
     condition = sa.text(f"{column} IS NOT NULL")
     return {"sqlite_where": condition, "postgresql_where": condition}
 
