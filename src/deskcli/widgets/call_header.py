@@ -52,6 +52,8 @@ class HeaderData:
     next_promise_at: datetime | None = None
     sla: Callable[[datetime], str] | None = None
     """The SLA countdown at a given moment, once the priority is known."""
+    priority: str = ""
+    """The priority on record (``P2``, ``P1 elevated``), shown before the SLA."""
     timer_label: str = "call"
     """``call`` while talking to the caller; ``open`` for a call opened from the queue."""
 
@@ -141,9 +143,12 @@ class CallHeader(Widget):
             text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
         for flag in data.flags:
             text.append(f"  ⚠ {_FLAG_LABELS.get(flag, visible(flag).upper())}", style="bold reverse")
+        if data.priority:
+            text.append(f"  {data.priority}", style="bold")
         if data.sla is not None:
             label = data.sla(now)
-            text.append(f"  SLA {label}", style="bold reverse" if label.startswith(("BREACHED", "WARNING")) else "")
+            text.append(" · " if data.priority else "  ")
+            text.append(f"SLA {label}", style="bold reverse" if label.startswith(("BREACHED", "WARNING")) else "")
         text.append("\n")
         self._stages(text, narrow=(self.size.width or 200) < 100)
         if data.started_at is not None:

@@ -23,6 +23,7 @@ from deskcli.models import (
 from deskcli.services.lifecycle.calls import get_call
 from deskcli.services.lifecycle.holds import hold_count
 from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.rules.read_back import Problem, problem_of
 from deskcli.services.rules.triggers import CallFacts
 from deskcli.services.timekeeping.business_time import BusinessCalendar
 from deskcli.services.timekeeping.sla import SlaState, clock_events
@@ -68,6 +69,17 @@ class CallView:
     escalations: tuple[EscalationInfo, ...]
     clock_events: tuple[CallEvent, ...] = ()
     """The events the SLA clock reads (status changes, waits on the customer)."""
+    elevated: bool = False
+    """The priority was raised by hand (elevation): the derived one only raises it now."""
+    supervisor_told: bool = False
+    """A notice of the valid complaint went to the supervisor."""
+    read_back: Problem | None = None
+    """The problem the caller last confirmed when it was read back to them."""
+
+    @property
+    def problem_read_back(self) -> bool:
+        """True when the caller confirmed the problem as the record holds it now."""
+        return self.read_back is not None and self.read_back == problem_of(self.call)
 
     @property
     def owners_differ(self) -> bool:
@@ -109,6 +121,10 @@ class CallView:
         )
 
 
+_MARKS = (EventKind.PRIORITY_ELEVATED, EventKind.SUPERVISOR_NOTIFIED, EventKind.PROBLEM_READ_BACK)
+"""Events whose presence the view reports (one query for all three)."""
+
+
 def load(session: Session, call_id: int) -> CallView:
     """The view of one call: the call, its customer, owners, promises and escalations."""
     call = get_call(session, call_id)
@@ -133,6 +149,13 @@ def load(session: Session, call_id: int) -> CallView:
         EscalationInfo(e.id, e.type, e.route, e.tier, e.receiver, e.time_to_fix, e.escalated_at)
         for e in session.exec(select(Escalation).where(Escalation.call_id == call_id).order_by(col(Escalation.id)))
     )
+    marks = session.exec(
+        select(CallEvent.kind, CallEvent.payload)
+        .where(CallEvent.call_id == call_id, col(CallEvent.kind).in_(_MARKS))
+        .order_by(col(CallEvent.id))
+    ).all()
+    kinds = {kind for kind, _payload in marks}
+    read_backs = [payload for kind, payload in marks if kind == EventKind.PROBLEM_READ_BACK]
     return CallView(
         call=call,
         customer=customer,
@@ -143,6 +166,9 @@ def load(session: Session, call_id: int) -> CallView:
         promises=promises,
         escalations=escalations,
         clock_events=tuple(clock_events(session, [call_id])[call_id]),
+        elevated=EventKind.PRIORITY_ELEVATED in kinds,
+        supervisor_told=EventKind.SUPERVISOR_NOTIFIED in kinds,
+        read_back=Problem.from_payload((read_backs[-1] or {}).get("problem")) if read_backs else None,
     )
 
 
