@@ -14,6 +14,7 @@ from console import answer, console, events_of, only_call, ready, seed, settle, 
 from deskcli.models import CustomerCreate, EventKind
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.elevate import ElevateScreen
+from deskcli.screens.keys import keys_text
 from deskcli.screens.resolve import ResolveScreen
 from deskcli.services.records.timeline import timeline
 
@@ -71,6 +72,7 @@ async def test_elevation_raises_the_priority_and_never_lowers_it(db_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await to_assessment(app, pilot, "payroll export fails")
         assert "P4" in header(app)  # low impact, urgency not asked
+        assert "Raise priority - Elevation: raise the call's priority" in keys_text(app.screen).plain  # in F1
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert isinstance(app.screen, ElevateScreen)
@@ -122,6 +124,7 @@ async def test_a_complaint_not_valid_shows_empathise_then_correct_in_view(db_pat
         await pilot.press("ctrl+t")
         await settle(app, pilot)
         assert app.screen.focused is app.screen.query_one("#complaint-valid")
+        assert in_view(app, "#complaint-prompts")  # what to say, on screen at once
         advice = text_of(app, "#complaint-prompts")
         assert "Apologise and empathise" in advice
         assert "De-personalize what you are hearing" in advice and "you want to help and are there to help" in advice
@@ -139,17 +142,27 @@ async def test_a_complaint_not_valid_shows_empathise_then_correct_in_view(db_pat
     assert call.is_complaint and call.complaint_valid is False
 
 
+def siobhan_calls(db_path, clock):
+    """The console, with Siobhan O'Neill on record."""
+    seed(db_path, clock, SIOBHAN)
+    return console(db_path, clock)
+
+
+async def mark_valid(app, pilot) -> None:
+    """The technician did not turn up: a complaint (ctrl+t), valid (y)."""
+    await to_assessment(app, pilot, "technician did not turn up")
+    await pilot.press("ctrl+t", "y")
+    await settle(app, pilot)
+
+
 async def test_a_valid_complaint_tells_the_supervisor(db_path, clock, monkeypatch):
     """"y": the valid advice and "I'll let my supervisor know"; ticking it said mails the
     supervisor (named in the settings) through the outbox and logs it; the tick stays done."""
     monkeypatch.setenv("DESKCLI_SUPERVISOR__NAME", "Priya Shah")
     monkeypatch.setenv("DESKCLI_SUPERVISOR__EMAIL", "priya.shah@helpdesk.example")
-    seed(db_path, clock, SIOBHAN)
-    app = console(db_path, clock)
+    app = siobhan_calls(db_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_assessment(app, pilot, "technician did not turn up")
-        await pilot.press("ctrl+t", "y")
-        await settle(app, pilot)
+        await mark_valid(app, pilot)
         advice = text_of(app, "#complaint-prompts")
         assert "Be accurate and honest" in advice and "I'll let my supervisor know that you have had to call us" in advice
         assert "Empathise, then correct" not in advice
@@ -175,12 +188,9 @@ async def test_a_valid_complaint_tells_the_supervisor(db_path, clock, monkeypatc
 
 async def test_no_supervisor_named_is_refused_in_words(db_path, clock):
     """Nobody named (no setting, nobody in the directory): the tick goes back and says what to set."""
-    seed(db_path, clock, SIOBHAN)
-    app = console(db_path, clock)
+    app = siobhan_calls(db_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_assessment(app, pilot, "technician did not turn up")
-        await pilot.press("ctrl+t", "y")
-        await settle(app, pilot)
+        await mark_valid(app, pilot)
         tick = app.screen.query_one("#supervisor-told", Checkbox)
         tick.focus()
         await pilot.press("space")

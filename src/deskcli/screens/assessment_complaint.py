@@ -6,7 +6,7 @@ customer down ... I'll let my supervisor know that you have had to call us") or 
 customer "is incorrect in their understanding of the situation" ("empathy and
 correction is in order"). Which one is the analyst's judgement, asked for as a choice:
 until it is made neither advice is shown. The prompts sit under the complaint itself,
-and ticking it brings them into view: at the foot of the form they were below the
+and flagging or judging it brings them into view: at the foot of the form they were below the
 screen at 80x24, and an unticked "valid" box read as "not valid" before anyone judged.
 """
 
@@ -54,6 +54,8 @@ class ComplaintPane(Vertical):
         super().__init__(id=id)
         self._told = False
         """A notice went to the supervisor (the tick is then settled)."""
+        self._judged_as: tuple[bool, bool | None] = (False, None)
+        """The complaint and its judgement as last shown (a change brings the advice into view)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
@@ -76,6 +78,7 @@ class ComplaintPane(Vertical):
             box.value = call.is_complaint
         self.query_one("#complaint-valid", Choice).value = call.complaint_valid
         self.query_one("#complaint-steps", Input).value = call.complaint_steps
+        self._judged_as = (call.is_complaint, call.complaint_valid if call.is_complaint else None)
         self.settle_told(supervisor_told)
 
     def values(self) -> dict[str, Any]:
@@ -94,7 +97,15 @@ class ComplaintPane(Vertical):
         self.query_one("#steps-row").set_class(not complaint, "hidden")
         valid = complaint and values.get("complaint_valid") is True
         self.query_one("#supervisor-told").set_class(not (valid or self._told), "hidden")
-        self.query_one("#complaint-prompts", PromptPanel).show(prompts)
+        panel = self.query_one("#complaint-prompts", PromptPanel)
+        panel.show(prompts)
+        panel.set_class(not prompts, "hidden")  # an empty panel would still take a line
+        judged_as = (complaint, values.get("complaint_valid") if complaint else None)
+        if complaint and judged_as != self._judged_as:
+            # Flagged or judged just now: the complaint and what to say, in view from its top
+            # (once this layout is done: at the foot of the form they were off the screen).
+            self.call_after_refresh(self.scroll_visible, top=True, animate=False)
+        self._judged_as = judged_as
 
     def settle_told(self, told: bool) -> None:
         """The supervisor was told (the tick stays ticked and can no longer be changed)."""
@@ -115,10 +126,8 @@ class ComplaintPane(Vertical):
         box = self.query_one("#complaint", Checkbox)
         box.value = not box.value
         if box.value:
-            # Shown after the layout settles, with the advice under it in view.
             self.query_one("#valid-part").remove_class("hidden")
             self._stage.focus_field(self.query_one("#complaint-valid", Choice))
-            self.call_after_refresh(self.query_one("#complaint-prompts").scroll_visible, animate=False)
 
     @on(Choice.Changed, "#complaint-valid")
     def _judged(self, event: Choice.Changed) -> None:
@@ -126,12 +135,11 @@ class ComplaintPane(Vertical):
         if event.value is not None:
             self.query_one("#steps-row").remove_class("hidden")
             self._stage.focus_field(self.query_one("#complaint-steps", Input))
-            self.call_after_refresh(self.query_one("#complaint-prompts").scroll_visible, animate=False)
 
     def after_steps(self) -> bool:
         """Enter in the steps: to the supervisor's tick when it is still to do (True), else not handled."""
         tick = self.query_one("#supervisor-told", Checkbox)
-        if tick.display and not tick.has_class("hidden") and not self._told:
+        if not tick.has_class("hidden") and not self._told:
             self._stage.focus_field(tick)
             return True
         return False
