@@ -34,7 +34,7 @@ from deskcli.screens.stage import FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
 from deskcli.widgets.field import Field
-from deskcli.widgets.prompts import PromptPanel
+from deskcli.widgets.prompts import PromptPanel, ReadBackPanel
 from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tick import Tick
 
@@ -122,7 +122,7 @@ class AssessmentScreen(StageScreen):
                 yield KnownFixes(id="side-pane")
             yield ComplaintPane(id="complaint-pane")
             yield PromptPanel(id="prompts")
-        yield Static("", id="read-back", classes="hidden")
+        yield ReadBackPanel(id="read-back", classes="hidden")
 
     # --- filling the form ---------------------------------------------------------------
 
@@ -313,17 +313,11 @@ class AssessmentScreen(StageScreen):
         self.flow.submit(job, confirmed, refused)
 
     def _show_read_back(self, shown: ReadBack) -> None:
-        text = Text()
-        text.append("Read back: ", style="bold")
-        text.append(shown.line)
-        text.append("\nctrl+s when the caller confirms · if not, correct the field first", style="italic")
-        panel = self.query_one("#read-back", Static)
-        panel.update(text)
-        panel.remove_class("hidden")
+        self.query_one(ReadBackPanel).show_line(shown.line)
 
     def _hide_read_back(self) -> None:
         self.form.reading_back = False
-        self.query_one("#read-back", Static).add_class("hidden")
+        self.query_one(ReadBackPanel).hide()
 
     # --- Enter: the next field that needs an answer --------------------------------------------
 

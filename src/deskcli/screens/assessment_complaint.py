@@ -156,6 +156,7 @@ class ComplaintPane(Vertical):
         if call_id is None:
             return
         event.checkbox.disabled = True  # one notice, however often it is pressed
+        stage.desk.saver.flush()  # the steps just typed reach the record before the notice quotes them
 
         def job(runtime: Any) -> SupervisorTold:
             from deskcli.services.actions import complaint
