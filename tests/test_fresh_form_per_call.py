@@ -47,7 +47,8 @@ async def _fill_every_stage(app, pilot) -> dict:
     for box in ("#executive", "#security", "#complaint"):
         app.screen.query_one(box, Checkbox).value = True
     await settle(app, pilot)
-    app.screen.query_one("#complaint-valid", Checkbox).value = True
+    app.screen.query_one("#complaint-valid", Choice).focus()
+    await pilot.press("y")  # valid
     app.screen.query_one("#complaint-steps", Input).focus()
     await type_text(pilot, "ring back")
     app.screen.query_one("#notes", TextArea).focus()
@@ -132,8 +133,9 @@ async def test_nothing_of_the_first_call_shows_on_the_second(db_path, clock):
             assert screen.query_one(selector, Input).value == "", selector
         for selector in ("#category", "#urgency", "#business"):
             assert screen.query_one(selector, Choice).value is None, selector
-        for selector in ("#executive", "#security", "#complaint", "#complaint-valid"):
+        for selector in ("#executive", "#security", "#complaint"):
             assert screen.query_one(selector, Checkbox).value is False, selector
+        assert screen.query_one("#complaint-valid", Choice).value is None
         assert screen.query_one("#notes", TextArea).text == ""
         assert screen.query_one("#suggestions", OptionList).option_count == 0
         assert "Which device" not in text_of(app, "#questions")

@@ -143,3 +143,36 @@ def test_timer_warns_about_too_many_holds(clock, hold_policy):
     assert holds.hold_state(None, 3, clock.now(), hold_policy).warnings == ("3 holds on this call: too often",)
     on_hold = holds.hold_state(clock.now(), 3, clock.now() + timedelta(seconds=10), hold_policy)
     assert on_hold.warnings == ("3 holds on this call: too often",)
+
+
+# --- the long-hold prompt (seed 003: "Ask them if they'd prefer a call-back instead of waiting on hold") ---
+
+LONG_HOLD = "Offer a call-back: This hold is running long. Ask if they would prefer a call-back instead of waiting."
+
+
+def test_long_hold_prompt_only_past_the_call_back_limit(clock, hold_policy, policies):
+    """Up to 120 s the header has the timer's warnings; past it the policy's long_hold prompt, in full,
+    in place of the bare "offer a call-back"."""
+    started = clock.now()
+    before = holds.hold_notes(holds.hold_state(started, 1, started + timedelta(seconds=120), hold_policy), policies.prompts)
+    assert before == ("on hold 2:00: too long - go back to the caller",)
+    past = holds.hold_notes(holds.hold_state(started, 1, started + timedelta(seconds=121), hold_policy), policies.prompts)
+    assert past == ("on hold 2:01: too long - go back to the caller", LONG_HOLD)
+    assert holds.hold_notes(holds.hold_state(None, 3, clock.now(), hold_policy), policies.prompts) == (
+        "3 holds on this call: too often",
+    )
+
+
+def test_an_office_without_a_long_hold_prompt_keeps_the_timer_offer(clock, hold_policy, policies):
+    """The prompt comes from the policy file: without one, the timer's own offer stays."""
+    office = policies.prompts.model_copy(update={"prompts": [p for p in policies.prompts.prompts if p.when != "long_hold"]})
+    started = clock.now()
+    notes = holds.hold_notes(holds.hold_state(started, 1, started + timedelta(seconds=200), hold_policy), office)
+    assert "offer a call-back instead of more waiting" in notes and LONG_HOLD not in notes
+
+
+def test_hold_situations(clock, hold_policy):
+    started = clock.now()
+    assert holds.hold_situations(holds.hold_state(None, 0, started, hold_policy)) == set()
+    assert holds.hold_situations(holds.hold_state(started, 1, started + timedelta(seconds=30), hold_policy)) == {"on_hold"}
+    assert holds.hold_situations(holds.hold_state(started, 1, started + timedelta(seconds=121), hold_policy)) == {"on_hold", "long_hold"}

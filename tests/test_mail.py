@@ -16,10 +16,23 @@ from sqlmodel import select
 
 from deskcli.config.settings import load_settings
 from deskcli.core.errors import RuleViolation
-from deskcli.models import AckMethod, Call, CallEvent, Commitment, CommitmentKind, CustomerCreate, EventKind
+from deskcli.models import (
+    AckMethod,
+    Analyst,
+    AnalystBase,
+    Call,
+    CallEvent,
+    Commitment,
+    CommitmentKind,
+    CustomerCreate,
+    EventKind,
+)
+from deskcli.services.actions import complaint
+from deskcli.services.actor import Actor
 from deskcli.services.desk import mailer
-from deskcli.services.lifecycle import acknowledgements, calls
+from deskcli.services.lifecycle import acknowledgements, analysts, calls, supervisor
 from deskcli.services.lookup import customers
+from deskcli.services.records import timeline
 from helpers import event_kinds as kinds
 
 
@@ -340,3 +353,112 @@ def test_retry_survives_a_call_closed_since_the_failed_send(store, actor, custom
     results = acknowledgements.retry_pending(store, settings_for(tmp_path, monkeypatch, port), actor)
     assert len(inbox.messages) == 2 and all(r.delivery.sent for r in results)
     assert call_row(store, other).acknowledged_at is not None
+
+
+# --- a valid complaint: "I'll let my supervisor know" (seed 000) -------------------------------------
+
+def valid_complaint(store, actor, call_id) -> None:
+    with store.write() as session:
+        calls.update_assessment(
+            session, call_id, actor, is_complaint=True, complaint_valid=True, complaint_steps="Technician by 15:00"
+        )
+
+
+def with_supervisor(monkeypatch) -> None:
+    monkeypatch.setenv("DESKCLI_SUPERVISOR__NAME", "Priya Shah")
+    monkeypatch.setenv("DESKCLI_SUPERVISOR__EMAIL", "priya.shah@acme.example")
+
+
+def add_analyst(store, clock, handle, *, role, department="Help Desk", email="") -> None:
+    with store.write() as session:
+        analysts.ensure_analyst(
+            session, AnalystBase(handle=handle, name=handle.title(), department=department, email=email, role=role),
+            Actor(None, clock),
+        )
+
+
+def test_valid_complaint_notice_is_mailed_to_the_supervisor_and_logged(store, actor, clock, call_id, tmp_path, monkeypatch):
+    """No server: the notice waits in the outbox, addressed to the supervisor; the timeline says so."""
+    with_supervisor(monkeypatch)
+    valid_complaint(store, actor, call_id)
+    told = complaint.tell_supervisor(store, settings_for(tmp_path, monkeypatch, None), actor, call_id)
+    assert told.supervisor.name == "Priya Shah" and told.supervisor.found_by == "the supervisor setting"
+    assert told.delivery.queued_only and "waits in the outbox" in told.message()
+    written = mailer.Outbox.read(told.delivery.path)
+    assert written["To"] == "priya.shah@acme.example"
+    assert written["Subject"] == "[HD-000001] Valid complaint: Cannot print payslips"
+    assert written[mailer.KIND_HEADER] == "supervisor_notice"
+    body = written.get_content()
+    assert "Dear Priya Shah," in body and "Steps agreed with the customer: Technician by 15:00" in body
+    assert "Siobhan O'Neill, Northwind Traders" in body and "I told the customer I would let you know" in body
+    [event] = events_of_kind(store, call_id, EventKind.SUPERVISOR_NOTIFIED)
+    assert event.payload["supervisor"] == "Priya Shah" and event.payload["mail"] == "outbox"
+    what, _detail = timeline.describe(event.kind, event.payload)
+    assert what == "valid complaint: supervisor Priya Shah told (e-mail waiting in the outbox)"
+    assert call_row(store, call_id).acknowledged_at is None  # a notice is not an acknowledgement
+
+
+@pytest.mark.parametrize(
+    ("assessment", "refusal"),
+    [
+        ({}, "the notice is for a valid complaint"),
+        ({"is_complaint": True}, "the notice is for a valid complaint"),  # not judged yet
+        ({"is_complaint": True, "complaint_valid": False}, "the notice is for a valid complaint"),
+    ],
+)
+def test_no_notice_unless_the_complaint_is_valid(store, actor, call_id, tmp_path, monkeypatch, assessment, refusal):
+    with_supervisor(monkeypatch)
+    if assessment:
+        with store.write() as session:
+            calls.update_assessment(session, call_id, actor, **assessment)
+    with pytest.raises(RuleViolation, match=refusal):
+        complaint.tell_supervisor(store, settings_for(tmp_path, monkeypatch, None), actor, call_id)
+    assert mailer.Outbox(tmp_path / "outbox").pending() == []
+
+
+def test_the_supervisor_is_told_once(store, actor, call_id, tmp_path, monkeypatch):
+    with_supervisor(monkeypatch)
+    valid_complaint(store, actor, call_id)
+    settings = settings_for(tmp_path, monkeypatch, None)
+    complaint.tell_supervisor(store, settings, actor, call_id)
+    with pytest.raises(RuleViolation, match="already told"):
+        complaint.tell_supervisor(store, settings, actor, call_id)
+    assert len(mailer.Outbox(tmp_path / "outbox").pending()) == 1
+
+
+def test_without_a_supervisor_named_the_refusal_says_what_to_set(store, actor, clock, call_id, tmp_path, monkeypatch):
+    """No setting, and nobody in the directory with a supervising role and an e-mail address."""
+    valid_complaint(store, actor, call_id)
+    add_analyst(store, clock, "nomail", role="manager")  # a manager without an e-mail address cannot be told
+    with pytest.raises(RuleViolation) as caught:
+        complaint.tell_supervisor(store, settings_for(tmp_path, monkeypatch, None), actor, call_id)
+    assert "No supervisor is named for Help Desk" in str(caught.value) and "[supervisor] name and email" in str(caught.value)
+
+
+def test_the_directory_names_the_departments_manager_first(store, actor, clock, call_id, tmp_path, monkeypatch):
+    """Without the setting: a manager of the analyst's department, before a senior, before another department."""
+    valid_complaint(store, actor, call_id)
+    add_analyst(store, clock, "faraway", role="manager", department="Facilities", email="far@acme.example")
+    add_analyst(store, clock, "senior", role="senior", email="senior@acme.example")
+    settings = settings_for(tmp_path, monkeypatch, None)
+    with store.read() as session:
+        me = session.get(Analyst, actor.analyst_id)
+        assert supervisor.find_supervisor(session, me, None).email == "senior@acme.example"
+    add_analyst(store, clock, "boss", role="manager", email="boss@acme.example")
+    with store.read() as session:
+        found = supervisor.find_supervisor(session, me, None)
+    assert (found.email, found.found_by) == ("boss@acme.example", "the analyst directory (manager, Help Desk)")
+    told = complaint.tell_supervisor(store, settings, actor, call_id)
+    assert mailer.Outbox.read(told.delivery.path)["To"] == "boss@acme.example"
+
+
+def test_retrying_a_notice_sends_it_and_acknowledges_nothing(store, actor, clock, call_id, tmp_path, monkeypatch, smtp_server):
+    """A notice that waited in the outbox goes out on retry; it is not taken for an acknowledgement."""
+    with_supervisor(monkeypatch)
+    valid_complaint(store, actor, call_id)
+    complaint.tell_supervisor(store, settings_for(tmp_path, monkeypatch, None), actor, call_id)
+    inbox, port = smtp_server
+    results = acknowledgements.retry_pending(store, settings_for(tmp_path, monkeypatch, port), actor)
+    assert len(results) == 1 and results[0].delivery.sent and not results[0].acknowledged
+    assert inbox.recipients == [["priya.shah@acme.example"]]
+    assert call_row(store, call_id).acknowledged_at is None

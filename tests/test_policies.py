@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from deskcli.core.errors import DataFileError
 from deskcli.models import EscalationType
+from deskcli.services.actions import assessment
 from deskcli.services.rules.policy import load_policies
 
 SEED_ROUTES = {"senior_staff", "technical_experts", "customer_services", "suppliers", "contractors"}
@@ -183,3 +185,46 @@ def test_a_trigger_suggesting_an_unknown_cause_is_refused(tmp_path):
     office = write(tmp_path / "office", "escalation.toml", body + '\n[[causes]]\nkey = "slow"\nlabel = "x"\n')
     with pytest.raises(DataFileError, match="suggests cause 'luck'"):
         load_policies(office)
+
+
+# --- the assessment's prompts (seeds 000 and 002) ----------------------------------------------------
+
+def _titles(found) -> list[str]:
+    return [prompt.title for prompt in found]
+
+
+def test_de_personalise_and_say_you_want_to_help_on_a_complaint(policies):
+    """Seed 002: "de-personalize what you are hearing" and "verbalize ... that you want to help",
+    shown on a complaint (an upset caller), beside the complaint."""
+    [prompt] = [p for p in policies.prompts.prompts if p.title == "Don't take it personally; say you want to help"]
+    assert prompt.when == "complaint"
+    assert "De-personalize what you are hearing" in prompt.text
+    assert "view the situation from the customer's perspective" in prompt.text
+    assert "you want to help and are there to help" in prompt.text
+    shown = assessment.assessment_prompts({"complaint"}, policies)
+    assert prompt in shown.complaint and prompt not in shown.general
+
+
+@pytest.mark.parametrize(
+    ("valid", "shown", "not_shown"),
+    [
+        (None, [], ["Be accurate and honest", "Empathise, then correct", "Let your supervisor know"]),
+        (True, ["Be accurate and honest", "Let your supervisor know"], ["Empathise, then correct"]),
+        (False, ["Empathise, then correct"], ["Be accurate and honest", "Let your supervisor know"]),
+    ],
+)
+def test_valid_or_not_is_the_analysts_judgement(policies, valid, shown, not_shown):
+    """Until the complaint is judged, neither the valid nor the not-valid advice applies."""
+    situations = assessment.situations(
+        None, {"is_complaint": True, "complaint_valid": valid}, suggestions_found=None, now=datetime(2026, 3, 10, 14, 0, tzinfo=UTC), policies=policies
+    )
+    titles = _titles(assessment.assessment_prompts(situations, policies).complaint)
+    assert "Apologise and empathise" in titles and "Agree the steps" in titles
+    assert all(title in titles for title in shown) and not any(title in titles for title in not_shown)
+
+
+def test_prompts_not_about_the_complaint_stay_at_the_foot(policies):
+    found = assessment.assessment_prompts({"customer_identified", "no_solution", "complaint"}, policies)
+    assert "Use their name" in _titles(found.general) and "Listen" in _titles(found.general)
+    assert "Offer a solution only if you have one" in _titles(found.general)
+    assert not {p.when for p in found.general} & assessment.COMPLAINT_SITUATIONS

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from deskcli.core.errors import NotFound
+from deskcli.core.errors import NotFound, RuleViolation
 from deskcli.models import AckMethod, CommitmentKind, CommitmentOutcome, CustomerCreate, Stage
-from deskcli.services.lifecycle import calls, callview, commitments, escalations, holds, script
+from deskcli.services.lifecycle import calls, callview, commitments, elevation, escalations, holds, read_back, script
 from deskcli.services.lifecycle.escalations import EscalationRequest
 from deskcli.services.lookup import customers
+from deskcli.services.rules.read_back import Problem, problem_of, read_back_line
 
 
 @pytest.fixture
@@ -164,6 +165,7 @@ ALL_GREETING_AND_ASSESSMENT = [
     "category",
     "impact (people affected)",
     "urgency",
+    "problem read back to the caller",
 ]
 
 
@@ -186,6 +188,7 @@ def test_done_steps_are_not_listed_as_skipped(store, actor, call_id):
     assert script.skipped_steps(view(store, call_id), Stage.GREETING, Stage.RESOLVE) == [
         "impact (people affected)",
         "urgency",
+        "problem read back to the caller",
     ]
 
 
@@ -209,8 +212,12 @@ def test_done_stages_follow_the_steps(store, actor, call_id):
         calls.acknowledge(session, call_id, AckMethod.VERBAL, actor)
     assert script.done_stages(view(store, call_id)) == {Stage.GREETING}
     with store.write() as session:
-        calls.update_assessment(session, call_id, actor, summary="VPN drops", category="network", people_affected=1, urgency="low")
+        call = calls.update_assessment(session, call_id, actor, summary="VPN drops", category="network", people_affected=1, urgency="low")
         calls.resolve(session, call_id, actor, resolution="Reinstalled the VPN client")
+        shown = problem_of(call)
+    assert script.done_stages(view(store, call_id)) == {Stage.GREETING, Stage.RESOLVE}  # not read back yet
+    with store.write() as session:
+        read_back.confirm(session, call_id, actor, shown=shown, line="So I have it right: …")
     assert script.done_stages(view(store, call_id)) == {Stage.GREETING, Stage.ASSESSMENT, Stage.RESOLVE}
     with store.write() as session:
         calls.record_agreement(session, call_id, actor, agreed=True)
@@ -235,6 +242,58 @@ def test_declined_agreement_counts_as_asked(store, actor, call_id):
         calls.record_agreement(session, call_id, actor, agreed=False)
     close_step = next(s for s in script.steps(view(store, call_id)) if s.stage == Stage.CLOSE)
     assert close_step.done
+
+
+# --- the read-back before leaving the assessment (seed 000) -------------------------------------
+
+def test_read_back_counts_for_the_problem_it_confirmed(store, actor, call_id):
+    """The read-back step is done for the problem confirmed; a change afterwards undoes it."""
+    with store.write() as session:
+        shown = problem_of(calls.update_assessment(session, call_id, actor, summary="VPN drops", people_affected=3))
+    assert not view(store, call_id).problem_read_back
+    with store.write() as session:
+        read_back.confirm(session, call_id, actor, shown=shown, line="So I have it right: …")
+    seen = view(store, call_id)
+    assert seen.problem_read_back and seen.read_back == shown
+    assert "problem read back to the caller" not in script.skipped_steps(seen, Stage.ASSESSMENT, Stage.RESOLVE)
+    with store.write() as session:
+        calls.update_assessment(session, call_id, actor, people_affected=30)  # the caller corrects it later
+    again = view(store, call_id)
+    assert not again.problem_read_back
+    assert "problem read back to the caller" in script.skipped_steps(again, Stage.ASSESSMENT, Stage.RESOLVE)
+
+
+def test_read_back_of_a_problem_the_record_no_longer_holds_is_refused(store, actor, call_id):
+    """What was read back must be what is on record: otherwise it is read back again."""
+    with store.write() as session:
+        calls.update_assessment(session, call_id, actor, summary="VPN drops")
+    with pytest.raises(RuleViolation, match="not the one read back"), store.write() as session:
+        read_back.confirm(session, call_id, actor, shown=Problem(summary="VPN drops", people_affected=4), line="…")
+    assert view(store, call_id).read_back is None
+
+
+def test_read_back_line_says_the_problem_in_words(policies):
+    """Summary, category label, impact, urgency and priority, as a question to the caller."""
+    line = read_back_line(
+        Problem(summary="printer offline", category="hardware", urgency="high", business_impact="significant",
+                people_affected=3, departments_affected=1, executive_affected=True, priority=2),
+        policies.categories,
+    )
+    assert line == (
+        'So I have it right: "printer offline" - Computers, printers and devices; 3 people affected, 1 department, '
+        "significant business impact, an executive affected; urgency high; priority P2 high. Is that right?"
+    )
+    bare = read_back_line(Problem(), policies.categories)
+    assert "(no summary yet)" in bare and "category not chosen yet" in bare and "no wider impact known" in bare
+
+
+def test_view_says_elevated(store, actor, call_id):
+    """The view reports an elevation (the header and the priority line read it)."""
+    assert not view(store, call_id).elevated
+    with store.write() as session:
+        elevation.elevate(session, call_id, actor, priority=1, reason="payroll due", default_priority=3)
+    seen = view(store, call_id)
+    assert seen.elevated and not seen.supervisor_told and seen.call.priority == 1
 
 
 # --- the customer card ----------------------------------------------------------------------

@@ -303,3 +303,21 @@ def test_save_analyst_profile_does_not_clobber_broken_file(tmp_path: Path) -> No
         save_analyst_profile(AnalystProfile(name="Ann Jones", department="Help Desk"), config)
     assert str(config) in caught.value.message
     assert config.read_bytes() == before
+
+
+# --- the supervisor told of a valid complaint ----------------------------------------------------------
+
+
+def test_supervisor_setting_from_the_file(config: Path) -> None:
+    config.write_text('[supervisor]\nname = "Priya Shah"\nemail = "priya.shah@acme.example"\n')
+    supervisor = load_settings(config).supervisor
+    assert supervisor is not None and (supervisor.name, supervisor.email) == ("Priya Shah", "priya.shah@acme.example")
+
+
+def test_supervisor_without_an_address_names_the_variable(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESKCLI_SUPERVISOR__NAME", "Priya Shah")
+    monkeypatch.setenv("DESKCLI_SUPERVISOR__EMAIL", "priya at acme")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(config)
+    assert caught.value.message.startswith("DESKCLI_SUPERVISOR__EMAIL")
+    assert "expected an e-mail address" in caught.value.message

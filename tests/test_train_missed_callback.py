@@ -4,7 +4,7 @@ into a breach."""
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Static
+from textual.widgets import Static
 
 from deskcli.screens.assessment import AssessmentScreen
 from deskcli.screens.greeting import GreetingScreen
@@ -52,10 +52,9 @@ async def greet_and_assess(app, pilot, *, apologise: bool) -> None:
     await press(app, pilot, "f3")
     assert isinstance(app.screen, AssessmentScreen)
     await fill(app, pilot, "#people", "2")  # "Me and my assistant, Kerry": keeps it priority 2
-    await press(app, pilot, "ctrl+t")  # a complaint
+    await press(app, pilot, "ctrl+t")  # a complaint: valid or not is asked at once
+    await press(app, pilot, "y")  # valid: the call-back by 13:30 was missed
     await fill(app, pilot, "#complaint-steps", "Senior analyst today")
-    app.screen.query_one("#complaint-valid", Checkbox).focus()
-    await press(app, pilot, "space")  # valid: the call-back by 13:30 was missed
     if apologise:
         await press(app, pilot, "ctrl+y")
     await pilot.pause(0.5)  # the form is saved after a quiet moment

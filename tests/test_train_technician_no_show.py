@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, OptionList, TextArea
+from textual.widgets import OptionList, TextArea
 
 from deskcli.core.enums import CallStatus
 from deskcli.screens.article import ArticleScreen
@@ -30,10 +30,9 @@ async def greet_and_assess(app, pilot, *, apologise: bool, use_the_fix: bool) ->
     await press(app, pilot, "f3")
     assert isinstance(app.screen, AssessmentScreen)
     await fill(app, pilot, "#people", "3")  # her and two receptionists: keeps it priority 3
-    await press(app, pilot, "ctrl+t")  # a complaint
+    await press(app, pilot, "ctrl+t")  # a complaint: valid or not is asked at once
+    await press(app, pilot, "y")  # valid: the 9-11 visit is on record and has passed
     await fill(app, pilot, "#complaint-steps", "Visit 15:00; ring 15:05")
-    app.screen.query_one("#complaint-valid", Checkbox).focus()
-    await press(app, pilot, "space")  # valid: the 9-11 visit is on record and has passed
     if apologise:
         await press(app, pilot, "ctrl+y")
     await pilot.pause(0.5)  # the form is saved, and the fixes looked up, after a quiet moment

@@ -89,6 +89,24 @@ class SmtpSettings(BaseModel):
     """How long to wait for the server before keeping the message in the outbox."""
 
 
+class SupervisorSettings(BaseModel):
+    """Who is told of a valid complaint ("I'll let my supervisor know", seed 000)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    """The supervisor's name, as the notice addresses them."""
+    email: str = Field(max_length=254)
+    """Where the notice is mailed (through the outbox, like acknowledgements)."""
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+            raise ValueError(f"expected an e-mail address such as priya.shah@example.com (got {value!r})")
+        return value
+
+
 class Settings(BaseSettings):
     """Everything an office can configure. Every field has a ``DESKCLI_`` variable."""
 
@@ -117,6 +135,9 @@ class Settings(BaseSettings):
     """Overrides the greeting template of the policy files."""
     smtp: SmtpSettings | None = None
     """Mail server for e-mail acknowledgements."""
+    supervisor: SupervisorSettings | None = None
+    """Who is sent a notice of a valid complaint. Default: a manager (else a senior) of the
+    analyst's department in the analyst directory, with an e-mail address."""
     cti: CtiSettings = Field(default_factory=CtiSettings)
     """The phone system: where it posts its call events (``cti.listen``) and its token."""
     outbox_dir: Path | None = None
@@ -291,7 +312,7 @@ def known_env_names() -> set[str]:
     for field_name, info in Settings.model_fields.items():
         names.add(f"{ENV_PREFIX}{field_name}".upper())
         annotation = info.annotation
-        for model in (AnalystProfile, SmtpSettings, CtiSettings):
+        for model in (AnalystProfile, SmtpSettings, CtiSettings, SupervisorSettings):
             if annotation is not None and model in getattr(annotation, "__args__", (annotation,)):
                 for sub in model.model_fields:
                     names.add(f"{ENV_PREFIX}{field_name}{NESTED_DELIMITER}{sub}".upper())
@@ -328,7 +349,7 @@ def _where(loc: tuple[Any, ...], config_path: Path, config: dict[str, Any], flag
 
 def _owner_of(loc: tuple[Any, ...]) -> type[BaseModel]:
     """The settings model that holds the key at ``loc`` (``Settings``, ``SmtpSettings`` …)."""
-    nested = {"analyst": AnalystProfile, "smtp": SmtpSettings, "cti": CtiSettings}
+    nested = {"analyst": AnalystProfile, "smtp": SmtpSettings, "cti": CtiSettings, "supervisor": SupervisorSettings}
     if len(loc) > 1 and str(loc[0]) in nested:
         return nested[str(loc[0])]
     return Settings

@@ -160,6 +160,12 @@ class EventKind(StrEnum):
     """The analyst apologised and empathised (a complaint; seed: Complaints)."""
     IMPORTED = "imported"
     """The call came from another help desk's records (``deskcli import calls``), not a live call."""
+    PRIORITY_ELEVATED = "priority_elevated"
+    """The analyst raised the priority by hand, with a reason (elevation; seed 000)."""
+    PROBLEM_READ_BACK = "problem_read_back"
+    """The logged problem was read back to the caller, who confirmed it (seed 000: Complaints)."""
+    SUPERVISOR_NOTIFIED = "supervisor_notified"
+    """A valid complaint: the caller was told "I'll let my supervisor know", and the supervisor was sent a notice."""
 
 
 _WORDS = {

@@ -2,45 +2,46 @@
 
 The problem summary, free notes, the category (by its letter) and its questions,
 impact and urgency with the priority they give (and why), knowledge suggestions that
-follow the summary, the complaint flag with the steps agreed, and the seeds'
-prompts where they apply. Everything is saved as it is typed - at least once a
-second while typing goes on - and Enter moves to the next field that needs an
-answer; ctrl+s saves and goes on to resolve or escalate.
+follow the summary, the complaint (:mod:`deskcli.screens.assessment_complaint`), and
+the seeds' prompts where they apply. Everything is saved as it is typed - at least
+once a second while typing goes on - and Enter moves to the next field that needs an
+answer.
+
+ctrl+s saves and shows the read-back: the problem as logged, to say to the caller
+(seed 000: "confirm that you have correctly understood the customer"); ctrl+s again,
+once they confirm, records it and goes on to resolve or escalate. A problem already
+confirmed as it stands goes on at the first ctrl+s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from deskcli.core.enums import BusinessImpact, Stage, Urgency
-from deskcli.screens.call_keys import CALL_KEYS
+from deskcli.screens.assessment_complaint import ComplaintPane
+from deskcli.screens.assessment_fixes import KnownFixes
+from deskcli.screens.call_keys import CALL_KEYS, ELEVATE_KEY
 from deskcli.screens.stage import FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
 from deskcli.widgets.field import Field
-from deskcli.widgets.prompts import PromptPanel
-from deskcli.widgets.safe import safe_text, visible
+from deskcli.widgets.prompts import PromptPanel, ReadBackPanel
+from deskcli.widgets.safe import safe_text
 from deskcli.widgets.tick import Tick
 
 if TYPE_CHECKING:
-    from deskcli.models import KnowledgeArticle
+    from deskcli.services.actions.assessment import ReadBack
     from deskcli.services.lifecycle.callview import CallView
     from deskcli.ui.autosave import SaveState
-
-SUGGEST_DELAY = 0.15
-"""Seconds of quiet before knowledge suggestions are looked up."""
 
 URGENCY_OPTIONS = [ChoiceOption(u.value.title(), u.value) for u in Urgency]
 IMPACT_OPTIONS = [
@@ -60,10 +61,12 @@ class AssessmentForm:
     call_id: int | None = None
     """The call the fields were filled from."""
     notes_loaded: str = ""
-    suggestions: list[KnowledgeArticle] = field(default_factory=list)
-    suggest_timer: Timer | None = None
     notes_typed: bool = False
     """Notes were typed on this call (their saved time is worth showing)."""
+    reading_back: bool = False
+    """The read-back is shown: the next ctrl+s records the caller's confirmation."""
+    confirming: bool = False
+    """The confirmation is being recorded (a third ctrl+s must not record it twice)."""
 
 
 class AssessmentScreen(StageScreen):
@@ -73,12 +76,13 @@ class AssessmentScreen(StageScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "save_now", "Save, go on", id="assessment.save", priority=True,
-                tooltip="Save every field and go on to resolve or escalate"),
+                tooltip="Save, read the problem back to the caller; again when they confirm: on to resolve or escalate"),
         Binding("ctrl+t", "toggle_complaint", "Complaint", id="assessment.complaint", priority=True, tooltip="Log this call as a complaint"),
         Binding("ctrl+y", "apologised", "Said sorry", id="assessment.apologised", priority=True,
                 tooltip="You apologised and empathised (a complaint): recorded on the call"),
         Binding("ctrl+n", "focus_notes", "Notes", id="assessment.notes", priority=True),
         Binding("ctrl+f", "focus_suggestions", "Known fixes", id="assessment.suggestions", priority=True),
+        ELEVATE_KEY,
         *CALL_KEYS,
     ]
 
@@ -116,17 +120,10 @@ class AssessmentScreen(StageScreen):
                     notes = TextArea(id="notes", soft_wrap=True, compact=True)
                     notes.border_title = "Notes - saved as you type"
                     yield notes
-                with Vertical(id="side-pane"):
-                    yield Static("Known fixes (ctrl+f, enter to open)", classes="section-title")
-                    yield OptionList(id="suggestions")
-                    yield Static("", id="questions")
-            with Horizontal(classes="field-row"):
-                yield Tick("Complaint", id="complaint", compact=True)
-                yield Tick("Valid (we let them down)", id="complaint-valid", compact=True, classes="hidden")
-            with Horizontal(classes="field hidden", id="steps-row"):
-                yield Label("Steps agreed", classes="field-label")
-                yield Input(id="complaint-steps", compact=True, placeholder="what you will do, as agreed with the customer")
+                yield KnownFixes(id="side-pane")
+            yield ComplaintPane(id="complaint-pane")
             yield PromptPanel(id="prompts")
+        yield ReadBackPanel(id="read-back", classes="hidden")
 
     # --- filling the form ---------------------------------------------------------------
 
@@ -152,15 +149,16 @@ class AssessmentScreen(StageScreen):
             for selector, value in (
                 ("#executive", call.executive_affected), ("#security", call.security_concern),
                 ("#company-wide", call.company_wide),
-                ("#complaint", call.is_complaint), ("#complaint-valid", bool(call.complaint_valid)),
             ):
                 box = self.query_one(selector, Checkbox)
                 with box.prevent(Checkbox.Changed):
                     box.value = value
-            self.query_one("#complaint-steps", Input).value = call.complaint_steps
+            self.query_one(ComplaintPane).fill(call, supervisor_told=view.supervisor_told)
             self.form.notes_loaded = call.notes
             self.query_one("#notes", TextArea).load_text(call.notes)
             self._schedule_suggestions()
+        elif view.supervisor_told:
+            self.query_one(ComplaintPane).settle_told(True)
         self._show_derived(view)
 
     def _form_values(self) -> dict[str, Any]:
@@ -170,7 +168,6 @@ class AssessmentScreen(StageScreen):
             text = self.query_one(selector, Input).value.strip()
             return int(text) if text.isdigit() else None
 
-        complaint = self.query_one("#complaint", Checkbox).value
         return {
             "summary": self.query_one("#summary", Input).value.strip()[:500],
             "category": self.query_one("#category", Choice).value,
@@ -181,9 +178,7 @@ class AssessmentScreen(StageScreen):
             "executive_affected": self.query_one("#executive", Checkbox).value,
             "security_concern": self.query_one("#security", Checkbox).value,
             "company_wide": self.query_one("#company-wide", Checkbox).value,
-            "is_complaint": complaint,
-            "complaint_valid": self.query_one("#complaint-valid", Checkbox).value if complaint else None,
-            "complaint_steps": self.query_one("#complaint-steps", Input).value.strip(),
+            **self.query_one(ComplaintPane).values(),
         }
 
     # --- derived displays: priority, questions, prompts ---------------------------------------
@@ -197,21 +192,26 @@ class AssessmentScreen(StageScreen):
         values = self._form_values()
         view = view or self.flow.view
         call = view.call if view is not None else None
-        self.query_one("#priority", Static).update(safe_text(assessment.priority_line(call, values, runtime.policies.priority)))
+        elevated = view is not None and view.elevated
+        self.query_one("#priority", Static).update(
+            safe_text(assessment.priority_line(call, values, runtime.policies.priority, elevated=elevated))
+        )
         questions = assessment.questions_for(values["category"], runtime.policies)
         text = Text()
         if questions is not None:
             text.append(f"Ask ({questions.label}):\n", style="bold")
             for question in questions.questions:
                 text.append(f" • {question}\n")
-        self.query_one("#questions", Static).update(text)
-        self.query_one("#steps-row").set_class(not values["is_complaint"], "hidden")
-        self.query_one("#complaint-valid").set_class(not values["is_complaint"], "hidden")
+        self.query_one(KnownFixes).show_questions(text)
         situations = assessment.situations(
             view, values, suggestions_found=self.flow.suggestions_found, now=runtime.clock.now(), policies=runtime.policies,
             zone=runtime.settings.zone(), calendar=runtime.calendar(),
         )
-        self.query_one(PromptPanel).show(assessment.assessment_prompts(situations, runtime.policies))
+        shown = assessment.assessment_prompts(situations, runtime.policies)
+        self.query_one(ComplaintPane).show(values, shown.complaint)
+        self.query_one("#prompts", PromptPanel).show(shown.general)
+        if self.form.reading_back:  # it follows the form: a correction is read back as it is typed
+            self._show_read_back(assessment.read_back_of(view, values, runtime.policies))
 
     # --- saving as the analyst types ------------------------------------------------------------
 
@@ -277,12 +277,53 @@ class AssessmentScreen(StageScreen):
     def notes_saved(self) -> None:
         """The notes are stored (kept for the benchmark's hook)."""
 
+    # --- ctrl+s: the read-back, then on to resolve or escalate ---------------------------------
+
     def action_save_now(self) -> None:
-        """Save every field and the notes now, and go on to resolve or escalate."""
-        if self.flow.call_id is None:
+        """Save every field; read the problem back (first press), record the caller's
+        confirmation and go on to resolve or escalate (second press)."""
+        from deskcli.services.actions import assessment
+
+        call_id = self.flow.call_id
+        runtime = self.runtime
+        if call_id is None or runtime is None or self.form.confirming:
             return
         self._offer_fields()
-        self.flow.go(Stage.RESOLVE)
+        view = self.flow.view
+        shown = assessment.read_back_of(view, self._form_values(), runtime.policies)
+        if view is not None and view.read_back == shown.problem:
+            self._hide_read_back()
+            self.flow.go(Stage.RESOLVE)  # confirmed already, as it stands
+            return
+        if not self.form.reading_back:
+            self.form.reading_back = True
+            self._show_read_back(shown)
+            self.app.notify("Read the problem back to the caller; ctrl+s again when they confirm.", timeout=6, key="read-back")
+            return
+        self.form.confirming = True
+        self.desk.saver.flush()  # the save lands before the confirmation checks the record
+
+        def job(runtime):
+            assessment.confirm_read_back(runtime.store, runtime.actor(), call_id, shown)
+
+        def confirmed(_result: object) -> None:
+            self.form.confirming = False
+            self._hide_read_back()
+            self.app.notify("Problem read back and confirmed.", timeout=3, key="read-back")
+            self.flow.go(Stage.RESOLVE)
+
+        def refused(error: BaseException) -> None:
+            self.form.confirming = False
+            self.desk.report_error(error)
+
+        self.flow.submit(job, confirmed, refused)
+
+    def _show_read_back(self, shown: ReadBack) -> None:
+        self.query_one(ReadBackPanel).show_line(shown.line)
+
+    def _hide_read_back(self) -> None:
+        self.form.reading_back = False
+        self.query_one(ReadBackPanel).hide()
 
     # --- Enter: the next field that needs an answer --------------------------------------------
 
@@ -308,7 +349,8 @@ class AssessmentScreen(StageScreen):
         control = getattr(event, "control", None)
         selector = f"#{control.id}" if control is not None and control.id else None
         if selector == "#complaint-steps":
-            self.query_one("#notes", TextArea).focus()
+            if not self.query_one(ComplaintPane).after_steps():
+                self.query_one("#notes", TextArea).focus()
             return
         self._next_unanswered(selector).focus()
 
@@ -321,42 +363,14 @@ class AssessmentScreen(StageScreen):
     # --- knowledge suggestions ----------------------------------------------------------------
 
     def _schedule_suggestions(self) -> None:
-        if self.form.suggest_timer is not None:
-            self.form.suggest_timer.stop()
-        self.form.suggest_timer = self.set_timer(SUGGEST_DELAY, self._start_suggest)
-
-    def _start_suggest(self) -> None:
         values = self._form_values()
         runtime = self.runtime
         category = runtime.policies.categories.get(values["category"] or "") if runtime else None
         words = " ".join(part for part in (values["summary"], category.label if category else "") if part)
-        self._suggest(words, bool(values["summary"]), self.flow.generation)
+        self.query_one(KnownFixes).look_up(words, bool(values["summary"]))
 
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def _suggest(self, words: str, has_summary: bool, generation: int) -> None:
-        from deskcli.services.actions import assessment
-
-        runtime = self.runtime
-        assert runtime is not None
-        found = assessment.known_fixes(runtime.store, words)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_suggestions, found, has_summary, generation)
-
-    def _show_suggestions(self, found: list[KnowledgeArticle], has_summary: bool, generation: int) -> None:
-        if generation != self.flow.generation or not self.is_mounted:
-            return  # for a call that has gone
-        self.form.suggestions = found
-        self.flow.suggestions_found = bool(found) if has_summary else None
-        options = self.query_one("#suggestions", OptionList)
-        options.clear_options()
-        used = self.flow.article_id
-        for article in found:
-            label = Text(("✓ " if article.id == used else "") + visible(article.title))
-            options.add_option(Option(label, id=str(article.id)))
-        if found:
-            options.highlighted = 0
-        elif has_summary:
-            options.add_option(Option(Text("No known fix matches: consider escalating.", style="italic"), disabled=True))
+    @on(KnownFixes.Found)
+    def _fixes_found(self) -> None:
         self._show_derived()
 
     def action_focus_notes(self) -> None:
@@ -365,29 +379,7 @@ class AssessmentScreen(StageScreen):
 
     def action_focus_suggestions(self) -> None:
         """Jump to the known fixes."""
-        self.query_one("#suggestions", OptionList).focus()
-
-    @on(OptionList.OptionSelected, "#suggestions")
-    def _open_article(self, event: OptionList.OptionSelected) -> None:
-        article = next((a for a in self.form.suggestions if str(a.id) == event.option.id), None)
-        if article is None:
-            return
-        from deskcli.screens.article import ArticleScreen
-
-        self.app.push_screen(ArticleScreen(article), lambda use: self._article_closed(article.id, use))
-
-    def _article_closed(self, article_id: int | None, use: bool | None) -> None:
-        call_id = self.flow.call_id
-        if not use or call_id is None or article_id is None:
-            return
-
-        def job(runtime):
-            from deskcli.services.actions import assessment
-
-            assessment.record_article_use(runtime.store, runtime.actor(), call_id, article_id)
-
-        self.flow.article_id = article_id
-        self.flow.submit(job, lambda _r: (self.notify("Article noted: it will be linked when you resolve (F4).", timeout=4), self._start_suggest()))
+        self.query_one(KnownFixes).focus_list()
 
     def action_apologised(self) -> None:
         """Record that the caller was given an apology ("saying sorry is not agreeing")."""
@@ -403,8 +395,5 @@ class AssessmentScreen(StageScreen):
         self.flow.submit(job, lambda _r: self.notify("Apology recorded.", timeout=3))
 
     def action_toggle_complaint(self) -> None:
-        """Flag (or unflag) the call as a complaint."""
-        box = self.query_one("#complaint", Checkbox)
-        box.value = not box.value
-        if box.value:
-            self.query_one("#complaint-steps", Input).focus()
+        """Flag (or unflag) the call as a complaint; flagged, valid or not is asked at once."""
+        self.query_one(ComplaintPane).toggle()

@@ -17,6 +17,7 @@ from deskcli.core.enums import Stage
 if TYPE_CHECKING:
     from deskcli.console.call_flow import CallFlow
     from deskcli.screens.promise import PromiseResult
+    from deskcli.services.actions.elevation import Elevated
     from deskcli.ui.protocol import Console
 
 _STAGES = Binding.Group("Stages", compact=True)
@@ -35,6 +36,11 @@ CALL_KEYS: list[Binding] = [
     Binding("f6", "stage('follow_up')", "Follow-up", id="call.stage.follow_up", priority=True, group=_STAGES),
 ]
 """Keys that work on every stage of a call (priority: they work while typing in a field)."""
+
+ELEVATE_KEY = Binding("ctrl+l", "elevate", "Raise priority", id="call.elevate", priority=True,
+                      tooltip="Elevation: raise the call's priority by hand, with the reason")
+"""From the assessment on: a call is assessed before it is elevated (and the greeting's
+ctrl+l is the e-mail acknowledgement)."""
 
 
 class CallKeyActions:
@@ -139,3 +145,22 @@ class CallKeyActions:
             call.record_promise(runtime.store, runtime.actor(), call_id, request, hold_policy=runtime.policies.call_handling.hold)
 
         self.flow.submit(job, lambda _r: (self.flow.refresh(), self.notify("Promise recorded.", timeout=3)))
+
+    def action_elevate(self) -> None:
+        """Raise the call's priority by hand, with the reason (elevation)."""
+        call_id = self._need_call()
+        view = self.flow.view
+        runtime = self.desk.runtime
+        if call_id is None or view is None or runtime is None:
+            return
+        from deskcli.screens.elevate import ElevateScreen
+        from deskcli.services.actions import elevation
+
+        _priority, said = elevation.priority_now(view.call.priority, runtime.policies)
+        self.app.push_screen(ElevateScreen(call_id, said, view.call.priority_reason), self._elevated)
+
+    def _elevated(self, result: Elevated | None) -> None:
+        if result is None:
+            return
+        self.app.notify(result.message(), title="Priority", markup=False, timeout=8, key="elevated")
+        self.flow.refresh()

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from deskcli.core.enums import CallStatus, Stage
-from deskcli.screens.call_keys import CALL_KEYS
+from deskcli.screens.call_keys import CALL_KEYS, ELEVATE_KEY
 from deskcli.screens.stage import FormScroll, StageScreen
 from deskcli.widgets.choice import Choice
 from deskcli.widgets.choice import Option as ChoiceOption
@@ -59,7 +59,7 @@ class CloseScreen(StageScreen):
     STAGE = Stage.CLOSE
 
     BINDINGS = [Binding("ctrl+s", "close_call", "Record answer", id="close.close", priority=True,
-                        tooltip="Record the customer's answer: close the call if they agree"), *CALL_KEYS]
+                        tooltip="Record the customer's answer: close the call if they agree"), ELEVATE_KEY, *CALL_KEYS]
 
     form: CloseForm
 

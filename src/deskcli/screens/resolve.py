@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static, TextArea
 
 from deskcli.core.enums import Stage
-from deskcli.screens.call_keys import CALL_KEYS
+from deskcli.screens.call_keys import CALL_KEYS, ELEVATE_KEY
 from deskcli.screens.escalate import EscalatePane
 from deskcli.screens.stage import FormScroll, StageScreen
 from deskcli.widgets.safe import safe_text
@@ -62,7 +62,7 @@ class ResolveScreen(StageScreen):
         Binding("ctrl+s", "save", "Save", id="resolve.save", priority=True, tooltip="Record the resolution, or escalate"),
         Binding("ctrl+r", "pane('resolve')", "Resolve", id="resolve.resolve_pane", priority=True),
         Binding("ctrl+t", "pane('escalate')", "Escalate", id="resolve.escalate_pane", priority=True),
-        *CALL_KEYS,
+        ELEVATE_KEY, *CALL_KEYS,
     ]
 
     form: ResolveForm

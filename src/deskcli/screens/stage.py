@@ -266,7 +266,8 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         pending = view.pending_promises
 
         def hold_warnings(now):
-            return holds.hold_state(call.hold_started_at, view.holds, now, policy).warnings
+            # Past the long-hold limit, the long_hold prompt of the policy (offer a call-back).
+            return holds.hold_notes(holds.hold_state(call.hold_started_at, view.holds, now, policy), runtime.policies.prompts)
 
         zone = runtime.settings.zone()
         calendar = runtime.calendar()
@@ -293,6 +294,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
             working_it=call.actual_owner_label if view.owners_differ else "",
             next_promise_at=pending[0].due_at if pending else None,
             sla=sla_countdown,
+            priority=(f"P{call.priority}" + (" elevated" if view.elevated else "")) if call.priority is not None else "",
             timer_label=flow.timer_label,
         )
         header.show(data, self.STAGE, script.done_stages(view))

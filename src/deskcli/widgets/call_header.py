@@ -59,6 +59,8 @@ class HeaderData:
     sla: Callable[[datetime], Countdown | None] | None = None
     """The SLA countdown at a given moment: the response target until the call is
     responded to, then the resolution target once the priority is known."""
+    priority: str = ""
+    """The priority on record (``P2``, ``P1 elevated``), shown before the SLA."""
     timer_label: str = "call"
     """``call`` while talking to the caller; ``open`` for a call opened from the queue."""
 
@@ -148,9 +150,12 @@ class CallHeader(Widget):
             text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
         for flag in data.flags:
             text.append(f"  ⚠ {_FLAG_LABELS.get(flag, visible(flag).upper())}", style="bold reverse")
+        if data.priority:
+            text.append(f"  {data.priority}", style="bold")
         sla = data.sla(now) if data.sla is not None else None
         if sla is not None:
-            text.append(f"  SLA {sla.text}", style="bold reverse" if sla.alarm else "")
+            text.append(" · " if data.priority else "  ")
+            text.append(f"SLA {sla.text}", style="bold reverse" if sla.alarm else "")
         text.append("\n")
         self._stages(text, narrow=(self.size.width or 200) < 100)
         if data.started_at is not None:

@@ -30,3 +30,25 @@ class PromptPanel(Static):
             text.append(f"▸ {prompt.title}: ", style="bold")
             text.append(prompt.text + "\n")
         self.update(text)
+
+
+class ReadBackPanel(Static):
+    """The logged problem to read back to the caller before leaving the assessment (seed 000:
+    "confirm that you have correctly understood the customer"); shown while it waits for them."""
+
+    DEFAULT_CSS = """
+    ReadBackPanel { height: auto; border: round $warning; padding: 0 1; }
+    """
+
+    def show_line(self, line: str) -> None:
+        """Show the words to read back (text, never markup) and what confirms them."""
+        text = Text()
+        text.append("Read back: ", style="bold")
+        text.append(line)
+        text.append("\nctrl+s when the caller confirms · if not, correct the field first", style="italic")
+        self.update(text)
+        self.remove_class("hidden")
+
+    def hide(self) -> None:
+        """Confirmed (or not needed): out of the way."""
+        self.add_class("hidden")

@@ -25,6 +25,8 @@ from deskcli.config.settings import SmtpSettings
 
 CALL_HEADER = "X-Deskcli-Call"
 """Header naming the call reference a message belongs to (used when retrying)."""
+KIND_HEADER = "X-Deskcli-Kind"
+"""Header naming what a message is, when it is not an acknowledgement (e.g. ``supervisor_notice``)."""
 
 
 class Outbox:
@@ -86,9 +88,11 @@ class Delivery:
 
 
 def compose(
-    *, sender: str, to: str, subject: str, body: str, reference: str, reply_to: str = "", sent_at: datetime | None = None
+    *, sender: str, to: str, subject: str, body: str, reference: str, reply_to: str = "", sent_at: datetime | None = None,
+    kind: str = "",
 ) -> EmailMessage:
-    """A plain-text message tagged with its call reference, dated ``sent_at`` (aware) or now."""
+    """A plain-text message tagged with its call reference (and ``kind``, when it is not an
+    acknowledgement), dated ``sent_at`` (aware) or now."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -98,6 +102,8 @@ def compose(
     if reply_to:
         message["Reply-To"] = reply_to
     message[CALL_HEADER] = reference
+    if kind:
+        message[KIND_HEADER] = kind
     message.set_content(body)
     return message
 

@@ -121,7 +121,8 @@ def retry_pending(store: Store, settings: Settings, by: Actor) -> list[AckResult
                 except NotFound:  # a message for a call that no longer exists
                     call = None
                 if call is not None:
-                    if call.status != CallStatus.CLOSED:
+                    # Only an acknowledgement acknowledges: a supervisor's notice sent late does not.
+                    if call.status != CallStatus.CLOSED and not message.get(mailer.KIND_HEADER):
                         calls.acknowledge(session, call.id, AckMethod.EMAIL, by, detail="sent from the outbox")
                         acknowledged = True
                     # A call closed since the send failed keeps its record; the sending is still logged.

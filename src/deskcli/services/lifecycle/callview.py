@@ -23,6 +23,7 @@ from deskcli.models import (
 from deskcli.services.lifecycle.calls import get_call
 from deskcli.services.lifecycle.holds import hold_count
 from deskcli.services.rules.policy import SlaPolicy
+from deskcli.services.rules.read_back import Problem, problem_of
 from deskcli.services.rules.triggers import CallFacts
 from deskcli.services.timekeeping.business_time import BusinessCalendar
 from deskcli.services.timekeeping.sla import SlaState, clock_events
@@ -77,11 +78,23 @@ class CallView:
     came_in_on: str = ""
     """The number the phone system gave for the latest call in from the customer ("" if none)."""
 
+    elevated: bool = False
+    """The priority was raised by hand (elevation): the derived one only raises it now."""
+    supervisor_told: bool = False
+    """A notice of the valid complaint went to the supervisor."""
+    read_back: Problem | None = None
+    """The problem the caller last confirmed when it was read back to them."""
+
     @property
     def call_back_number(self) -> str:
         """The number a call-back rings unless the caller says otherwise: the one they rang
         in on, else the customer's first phone ("" when neither is known)."""
         return self.came_in_on or (self.phones[0] if self.phones else "")
+
+    @property
+    def problem_read_back(self) -> bool:
+        """True when the caller confirmed the problem as the record holds it now."""
+        return self.read_back is not None and self.read_back == problem_of(self.call)
 
     @property
     def owners_differ(self) -> bool:
@@ -134,6 +147,10 @@ class CallView:
         )
 
 
+_MARKS = (EventKind.PRIORITY_ELEVATED, EventKind.SUPERVISOR_NOTIFIED, EventKind.PROBLEM_READ_BACK)
+"""Events whose presence the view reports (one query for all three)."""
+
+
 def load(session: Session, call_id: int) -> CallView:
     """The view of one call: the call, its customer, owners, promises and escalations."""
     call = get_call(session, call_id)
@@ -158,6 +175,13 @@ def load(session: Session, call_id: int) -> CallView:
         EscalationInfo(e.id, e.type, e.route, e.tier, e.receiver, e.time_to_fix, e.escalated_at, e.cause, e.channel)
         for e in session.exec(select(Escalation).where(Escalation.call_id == call_id).order_by(col(Escalation.id)))
     )
+    marks = session.exec(
+        select(CallEvent.kind, CallEvent.payload)
+        .where(CallEvent.call_id == call_id, col(CallEvent.kind).in_(_MARKS))
+        .order_by(col(CallEvent.id))
+    ).all()
+    kinds = {kind for kind, _payload in marks}
+    read_backs = [payload for kind, payload in marks if kind == EventKind.PROBLEM_READ_BACK]
     return CallView(
         call=call,
         customer=customer,
@@ -169,6 +193,9 @@ def load(session: Session, call_id: int) -> CallView:
         escalations=escalations,
         clock_events=tuple(clock_events(session, [call_id])[call_id]),
         came_in_on=_came_in_on(session, call_id),
+        elevated=EventKind.PRIORITY_ELEVATED in kinds,
+        supervisor_told=EventKind.SUPERVISOR_NOTIFIED in kinds,
+        read_back=Problem.from_payload((read_backs[-1] or {}).get("problem")) if read_backs else None,
     )
 
 

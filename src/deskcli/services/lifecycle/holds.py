@@ -16,7 +16,11 @@ from deskcli.models import Call, CallEvent, EventKind
 from deskcli.services.actor import Actor
 from deskcli.services.lifecycle import events
 from deskcli.services.lifecycle.calls import get_call
-from deskcli.services.rules.policy import HoldPolicy
+from deskcli.services.rules import prompts
+from deskcli.services.rules.policy import HoldPolicy, PromptPolicy
+
+OFFER_CALLBACK = "offer a call-back instead of more waiting"
+"""The hold timer's own words past the long-hold limit (the policy's prompt replaces them)."""
 
 
 def hold_count(session: Session, call_id: int) -> int:
@@ -75,8 +79,30 @@ def hold_state(hold_started_at: datetime | None, holds: int, now: datetime, poli
         warnings.append(f"{holds} holds on this call: too often")
     offer = hold_started_at is not None and seconds > policy.offer_callback_after_seconds
     if offer:
-        warnings.append("offer a call-back instead of more waiting")
+        warnings.append(OFFER_CALLBACK)
     return HoldState(hold_started_at is not None, seconds, holds, tuple(warnings), offer)
+
+
+def hold_situations(state: HoldState) -> set[str]:
+    """The prompt situations of the hold: ``on_hold`` while the caller waits, ``long_hold``
+    once the hold passes the policy's ``offer_callback_after_seconds``."""
+    if not state.on_hold:
+        return set()
+    return {"on_hold", "long_hold"} if state.offer_callback else {"on_hold"}
+
+
+def hold_notes(state: HoldState, policy: PromptPolicy) -> tuple[str, ...]:
+    """What the call header says about the hold: its warnings, and the prompts of the hold.
+
+    Seed 003: "Ask them if they'd prefer a call-back instead of waiting on hold." Past the
+    long-hold limit the ``long_hold`` prompt of the prompts file is shown in full, in place
+    of the timer's bare "offer a call-back" (which stays when the office has no such prompt).
+    """
+    situations = hold_situations(state)
+    shown = [p for p in prompts.applicable(policy, situations) if p.when in situations]
+    long_said = any(p.when == "long_hold" for p in shown)
+    kept = tuple(w for w in state.warnings if not (long_said and w == OFFER_CALLBACK))
+    return kept + tuple(f"{p.title}: {p.text}" for p in shown)
 
 
 def holds_logged(session: Session, call_id: int) -> list[CallEvent]:

@@ -35,6 +35,8 @@ def steps(view: CallView) -> list[Step]:
         Step(Stage.ASSESSMENT, "category", call.category is not None),
         Step(Stage.ASSESSMENT, "impact (people affected)", call.people_affected is not None),
         Step(Stage.ASSESSMENT, "urgency", call.urgency is not None),
+        # Seed 000: "confirm that you have correctly understood the customer".
+        Step(Stage.ASSESSMENT, "problem read back to the caller", view.problem_read_back),
         Step(Stage.RESOLVE, "resolved or escalated", resolved_or_escalated),
         Step(
             Stage.CLOSE,

@@ -123,6 +123,19 @@ def _hold_ended(payload: dict[str, Any]) -> str:
     return text
 
 
+def _elevated(payload: dict[str, Any]) -> str:
+    before = f"P{payload.get('from', '?')}" + (" (assumed)" if payload.get("assumed") else "")
+    return f"priority raised by hand (elevation): {before} → P{payload.get('to', '?')}"
+
+
+_MAIL_WORDS = {"sent": "e-mail sent", "outbox": "e-mail waiting in the outbox", "failed": "e-mail failed, kept in the outbox"}
+
+
+def _supervisor(payload: dict[str, Any]) -> str:
+    mail = _MAIL_WORDS.get(str(payload.get("mail")), "no e-mail")
+    return f"valid complaint: supervisor {payload.get('supervisor', '?')} told ({mail})"
+
+
 def duration_seconds(seconds: int) -> str:
     """``2:05`` for 125 seconds (``1:02:03`` past an hour)."""
     from datetime import timedelta
@@ -171,6 +184,9 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     EventKind.SLA_RESUMED: lambda p: "SLA clock running again",
     EventKind.TALK_ENDED: lambda p: "conversation ended" + (f" ({p['ending']})" if p.get("ending") else ""),
     EventKind.TALK_RESUMED: lambda p: "on the phone about the call again",
+    EventKind.PRIORITY_ELEVATED: _elevated,
+    EventKind.PROBLEM_READ_BACK: lambda p: "problem read back and confirmed",
+    EventKind.SUPERVISOR_NOTIFIED: _supervisor,
 }
 
 _TIMED_WORDS: dict[str, Callable[[dict[str, Any], Callable[[Any], str]], str]] = {
@@ -201,6 +217,9 @@ _DETAIL_FIELDS = {
     EventKind.EMAIL_FAILED: ("error",),
     EventKind.APOLOGISED: ("words",),
     EventKind.COMPLAINT_LOGGED: ("summary",),
+    EventKind.PRIORITY_ELEVATED: ("reason",),
+    EventKind.PROBLEM_READ_BACK: ("line",),
+    EventKind.SUPERVISOR_NOTIFIED: ("error",),
 }
 
 

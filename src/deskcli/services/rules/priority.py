@@ -60,3 +60,18 @@ def derive(impact: CallImpact, urgency: str | None, policy: PriorityPolicy) -> D
     said = f"{asked} urgency" if urgency else "urgency not asked yet (medium assumed)"
     reason = f"{level} impact: {', '.join(facts)}; {said}"
     return DerivedPriority(priority, level, asked, reason)
+
+
+def standing_priority(current: int | None, derived: int, *, elevated: bool) -> int:
+    """The priority a call keeps when its priority is derived again from impact and urgency.
+
+    Seed 000: "Escalation is also referred to as 'Elevation'. Sometimes either of these
+    terms are used to mean making a call higher priority." An analyst who raised a
+    call's priority by hand knew something the impact fields do not say; so once a call
+    has been elevated, the derived priority only ever *raises* it: it replaces the one
+    on record only when it is higher (a smaller number), and never silently lowers it.
+    A call never elevated simply takes the derived priority.
+    """
+    if elevated and current is not None and derived >= current:
+        return current
+    return derived
