@@ -52,6 +52,8 @@ async def assess(app, pilot, summary: str) -> None:
     """Answer Siobhan's call and type the problem summary on the assessment."""
     await ready(app, pilot)
     await answer(app, pilot, "siob")
+    await pilot.press("ctrl+r")  # the reference read to the caller: responded (the header shows resolution from now)
+    await settle(app, pilot)
     await pilot.press("f3")
     await settle(app, pilot)
     assert isinstance(app.screen, AssessmentScreen)

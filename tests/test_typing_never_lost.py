@@ -211,3 +211,56 @@ async def test_words_typed_into_a_field_not_yet_saved_come_back_after_a_restart(
 def _move(runtime, call_id, stage, calls) -> None:
     with runtime.store.write() as session:
         calls.move_to_stage(session, call_id, stage, runtime.actor())
+
+
+async def test_words_typed_before_the_form_is_filled_are_kept(db_path, clock):
+    """The screen is drawn a refresh before the call's record fills it; words typed in that moment
+    stay - alone when the record's field is empty, after the record's text when it is not."""
+    from textual.widgets import TextArea
+
+    from deskcli.screens.assessment import AssessmentScreen
+
+    call_id = call_in_assessment(db_path, clock)
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AssessmentScreen)
+        notes, summary = screen.query_one("#notes", TextArea), screen.query_one("#summary", Input)
+        # As the form stood before the record filled it: empty, with the analyst typing.
+        screen.form.call_id = None
+        notes.load_text("")
+        summary.value = ""
+        notes.focus()
+        await type_text(pilot, "caller on a hotel wifi")
+        screen.load_call(app.flow.view)  # the record arrives (its notes are empty, its summary is not)
+        await pilot.pause(1.2)
+        await settle(app, pilot)
+        assert notes.text == "caller on a hotel wifi"
+        assert summary.value == "" or summary.value == call_of(db_path, clock, call_id).summary
+    assert call_of(db_path, clock, call_id).notes == "caller on a hotel wifi"
+
+
+async def test_typed_words_follow_the_records_text_when_it_has_some(db_path, clock):
+    """A field with text on record: the words typed before the fill come after it, and both are saved."""
+    from textual.widgets import TextArea
+
+    call_id = call_in_assessment(db_path, clock)
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        notes = screen.query_one("#notes", TextArea)
+        notes.focus()
+        await type_text(pilot, "first words")
+        await pilot.pause(1.2)
+        await settle(app, pilot)
+        assert call_of(db_path, clock, call_id).notes == "first words"
+        screen.form.call_id = None  # the next call's fresh form, before the record fills it
+        notes.load_text("")
+        await type_text(pilot, "more")
+        screen.load_call(app.flow.view)
+        assert notes.text == "first words\nmore"
+        await pilot.pause(1.2)
+        await settle(app, pilot)
+    assert call_of(db_path, clock, call_id).notes == "first words\nmore"

@@ -140,7 +140,7 @@ class AssessmentScreen(StageScreen):
             # service finds unchanged (nothing is recorded); choices and ticks set from
             # code post no event at all.
             self.form.call_id = call.id
-            self.query_one("#summary", Input).value = call.summary
+            self.fill_typed(self.query_one("#summary", Input), call.summary)
             self.query_one("#category", Choice).value = call.category
             self.query_one("#urgency", Choice).value = call.urgency
             self.query_one("#business", Choice).value = call.business_impact
@@ -155,7 +155,7 @@ class AssessmentScreen(StageScreen):
                     box.value = value
             self.query_one(ComplaintPane).fill(call, supervisor_told=view.supervisor_told)
             self.form.notes_loaded = call.notes
-            self.query_one("#notes", TextArea).load_text(call.notes)
+            self.fill_typed(self.query_one("#notes", TextArea), call.notes)
             self._schedule_suggestions()
         elif view.supervisor_told:
             self.query_one(ComplaintPane).settle_told(True)

@@ -111,7 +111,7 @@ class CloseScreen(StageScreen):
             drafts = self.flow.drafts
             self.form.summary_loaded = drafts.get("close_summary", call.resolution)
             summary.load_text(self.form.summary_loaded)
-            self.query_one("#prevention", TextArea).load_text(drafts.get("prevention", call.prevention_note))
+            self.fill_typed(self.query_one("#prevention", TextArea), drafts.get("prevention", call.prevention_note))
             comment = self.query_one("#comment", Input)
             with comment.prevent(Input.Changed):
                 comment.value = drafts.get("close_comment", "")

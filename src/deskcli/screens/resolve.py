@@ -126,7 +126,7 @@ class ResolveScreen(StageScreen):
         area = self.query_one(selector, TextArea)
         self.form.loaded[selector] = text
         if area.text != text:
-            area.load_text(text)
+            self.fill_typed(area, text)  # first fill of this call's form: words typed already stay
 
     def _advise(self, view: CallView) -> None:
         """The advice, and the pane the triggers point to until the analyst picks one."""

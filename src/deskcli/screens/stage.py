@@ -176,6 +176,35 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
     def load_call(self, view: CallView | None) -> None:
         """Override: show the call (called on every refresh; do not overwrite what is being typed)."""
 
+    # --- filling a fresh form without losing what was typed ------------------------------
+
+    def fill_typed(self, widget: Input | TextArea, stored: str) -> None:
+        """Put the record's ``stored`` text in a field of this call's fresh form, keeping words typed first.
+
+        The screen is drawn a refresh before it is filled, and on a loaded machine an
+        analyst who starts talking and typing at once can be quicker than that. A fresh
+        form starts empty, so any text already in the field was typed on this call: it
+        stays, after the record's text when there is one (both reach the record with the
+        next save), never replaced by it.
+        """
+        typed = widget.value if isinstance(widget, Input) else widget.text
+        if not typed or typed == stored:
+            text = stored
+        elif not stored or stored.endswith(typed):
+            # Only the analyst's words (or the record has them already): leave them and the
+            # cursor, and offer them again - typed before the fill, they were not saved.
+            changed = Input.Changed(widget, typed) if isinstance(widget, Input) else TextArea.Changed(widget)
+            widget.post_message(changed)
+            return
+        else:
+            text = stored + ("\n" if isinstance(widget, TextArea) else " ") + typed
+        if isinstance(widget, Input):
+            widget.value = text
+            widget.cursor_position = len(text)
+        else:
+            widget.load_text(text)
+            widget.move_cursor(widget.document.end)
+
     # --- focus where the words go -----------------------------------------------------
 
     def arrival_field(self) -> Widget | None:
