@@ -59,6 +59,8 @@ class CallFlow:
         """When the caller rang off before their call record existed (the timer stops there)."""
         self.caller_id: str | None = None
         """The number the phone system gave, if any."""
+        self.channel: str = "phone"
+        """How the call came in (phone, email, face_to_face, chat, fax); phone unless the analyst said otherwise."""
         self.article_id: int | None = None
         """A knowledge article the analyst opened and used during this call."""
         self.suggestions_found: bool | None = None
@@ -116,8 +118,8 @@ class CallFlow:
 
     # --- starting and opening calls ---------------------------------------------
 
-    def start_new_call(self, caller_id: str | None = None) -> None:
-        """The phone rang: a fresh greeting screen, timer running."""
+    def start_new_call(self, caller_id: str | None = None, channel: str = "phone") -> None:
+        """The phone rang (or a customer wrote, chatted, came to the desk): a fresh greeting screen, timer running."""
         runtime = self.console.runtime
         if runtime is None or runtime.analyst is None:
             self.console.notify("deskcli is still opening the database; try again in a moment.", severity="warning")
@@ -125,6 +127,7 @@ class CallFlow:
         self.install()
         self._reset()
         self.caller_id = caller_id
+        self.channel = channel
         self.answered_at = runtime.clock.now()
         self.timer_label = "call"
         self._show(Stage.GREETING)
@@ -146,6 +149,7 @@ class CallFlow:
                 return  # another call was opened or answered meanwhile
             runtime = self.console.runtime
             self.view, self.drafts = result.view, result.drafts
+            self.channel = result.view.call.channel
             if result.view.call.talk_ended_at is None:
                 # Still in conversation (resumed after a crash, or a progress call).
                 self.answered_at, self.timer_label = result.view.call.opened_at, "call"
@@ -164,6 +168,7 @@ class CallFlow:
         self.article_id = None
         self.suggestions_found = None
         self.caller_id = None
+        self.channel = "phone"
         self.hung_up_at = None
         for screen in self.stage_screens():
             screen.renew_form_soon()

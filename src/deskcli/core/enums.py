@@ -160,6 +160,8 @@ class EventKind(StrEnum):
     """The analyst apologised and empathised (a complaint; seed: Complaints)."""
     IMPORTED = "imported"
     """The call came from another help desk's records (``deskcli import calls``), not a live call."""
+    CUSTOMER_CHANGED = "customer_changed"
+    """The caller's record was corrected from the call (spelling, phones, VIP, caution flags …): field, old → new."""
 
 
 _WORDS = {

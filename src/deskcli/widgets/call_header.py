@@ -1,6 +1,7 @@
 """The call header shown on every stage screen.
 
-Caller's name with pronunciation, caution flags, reference number, the five stages,
+Caller's name with pronunciation, caution flags, the channel when it is not the phone,
+reference number, the five stages,
 the live call timer, the hold timer with its warnings, and whatever needs the
 analyst's eye (someone else is working the call, a promise is due). Data comes in
 through :meth:`CallHeader.show`; the widget only reads the clock to tick.
@@ -54,6 +55,8 @@ class HeaderData:
     """The SLA countdown at a given moment, once the priority is known."""
     timer_label: str = "call"
     """``call`` while talking to the caller; ``open`` for a call opened from the queue."""
+    channel: str = "phone"
+    """How the call came in; shown when it is not the phone (the default)."""
 
 
 class CallHeader(Widget):
@@ -137,6 +140,8 @@ class CallHeader(Widget):
             text.append("No call on the line", style="bold")
         else:
             text.append("New call: identify the caller", style="bold")
+        if data.channel and data.channel != "phone":
+            text.append(f"  [{status_words(data.channel).upper()}]", style="bold")
         if data.vip:
             text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
         for flag in data.flags:
