@@ -83,6 +83,19 @@ SAY_WORDS = st.lists(
     max_size=6,
 ).map("".join)
 """Call-back words: the two placeholders among text and the things ``str.format`` may choke on."""
+
+
+PERSONAL_TEMPLATES = st.lists(
+    st.one_of(
+        st.sampled_from([
+            "{caller_name}", "{caller_first_name}", "{caller_last_name}", "{time_of_day}", "{analyst_name}", "Thank you, ",
+            ". How can I help?", "{", "}", "{{", "}}", "{caller_name:%}", "{caller_name!r}", "{name}", "{caller_name.upper}",
+        ]),
+        _TEXT,
+    ),
+    max_size=8,
+).flatmap(lambda parts: st.sampled_from(["Thank you, {caller_name}. ", ""]).map(lambda head: head + "".join(parts)))
+"""Personal lines (said once the caller is known): any mix of placeholders, braces and text."""
 MINUTES = st.one_of(st.integers(min_value=-5, max_value=10**7), st.integers(), st.sampled_from([1, 60, 4800, 1_000_000]))
 SPANS = st.lists(st.from_regex(r"\A[0-9]{1,2}:[0-9]{2} ?- ?[0-9]{1,2}:[0-9]{2}\Z"), max_size=3)
 RULES = st.lists(
@@ -132,6 +145,13 @@ def run_greeting(policy) -> None:
             analyst_name="A" * 120, department="D" * 120, organisation="O" * 120,
         )
         assert isinstance(line, str) and line
+    speaker = greeting.Speaker("A" * 120, "D" * 120, "O" * 120)
+    for channel in ("phone", "email", "face_to_face", "chat", "fax"):
+        assert greeting.opening(policy, channel, START, LONDON, speaker).text
+        personal = greeting.personal_line(
+            policy, START, LONDON, speaker, caller_name="C" * 160, pronunciation="P" * 200, channel=channel,
+        )
+        assert personal is None or "C" * 160 in personal.text
 
 
 def run_sla(policy) -> None:
@@ -212,6 +232,9 @@ FIELDS: list[tuple[str, tuple[Any, ...], st.SearchStrategy[Any]]] = [
     ("greeting", ("morning_from",), st.one_of(TIMES, ANY_TOML)),
     ("greeting", ("afternoon_from",), st.one_of(TIMES, ANY_TOML)),
     ("greeting", ("evening_from",), st.one_of(TIMES, ANY_TOML)),
+    ("greeting", ("identified",), st.one_of(PERSONAL_TEMPLATES, ANY_TOML)),
+    ("greeting", ("channels", "email", "greeting"), st.one_of(st.sampled_from(["spoken", "written", "none", "sung"]), ANY_TOML)),
+    ("greeting", ("channels", "chat", "acknowledge"), st.one_of(st.lists(st.sampled_from(["verbal", "email", "fax"]), max_size=3), ANY_TOML)),
     ("sla", ("targets", 0, "response_minutes"), st.one_of(MINUTES, ANY_TOML)),
     ("sla", ("targets", 1, "resolution_minutes"), st.one_of(MINUTES, ANY_TOML)),
     ("sla", ("targets", 3, "resolution_minutes"), st.one_of(MINUTES, ANY_TOML)),

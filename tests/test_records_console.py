@@ -60,6 +60,14 @@ async def _open(app, pilot, screen) -> None:
     await settle(app, pilot)
 
 
+async def _search(app, pilot, words: str) -> list[str]:
+    """Type the words in the history and search: the lines found."""
+    await type_text(pilot, words)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return _history(app)
+
+
 def _rows(app, selector: str) -> list[list[str]]:
     table = app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
@@ -76,10 +84,7 @@ async def test_history_search_by_keys_then_the_timeline(db_path, clock, policies
     app = console(db_path, clock)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, HistoryScreen())
-        await type_text(pilot, "printer")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        rows = _history(app)
+        rows = await _search(app, pilot, "printer")
         assert [row.split()[0] for row in rows] == ["HD-000003", "HD-000001"]  # newest first
         assert "[@click=app.quit]" in rows[0] and "[b]printer[/b]" in rows[0]  # shown literally (cut to fit)
         # A filter narrows it; a bad one is named.
@@ -307,3 +312,47 @@ async def test_history_and_the_review_list_page_by_keys(db_path, clock, policies
         shown = {row[0] for row in _rows(app, "#review-table")}
         assert f"HD-{1:06d}" not in shown  # the reviewed one is left out
         assert f"1-{PAGE} of {PAGE + 1} unreviewed escalations" in str(app.screen.query_one("#review-summary", Static).render())
+
+
+async def test_a_closed_call_is_reopened_from_the_history_list_with_a_reason(db_path, clock, policies):
+    """Where the analyst finds the closed call: ctrl+r on it asks why (required), then it is open again."""
+    from deskcli.core.enums import Channel
+    from deskcli.services.lifecycle import calls
+
+    made = _desk(db_path, clock, policies)
+    store = db.open_store(db.target_for(db_path, None))
+    try:
+        desk = Desk(store, clock, policies)
+        siobhan = desk.customer("Siobhan O'Neill")
+        emailed = desk.do(lambda s, by: calls.create_call(s, siobhan, by, channel=Channel.EMAIL)).id
+        desk.do(lambda s, by: calls.update_assessment(s, emailed, by, summary="Printer toner low, by e-mail"))
+        desk.hang_up(emailed)
+    finally:
+        store.dispose()
+    app = console(db_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, HistoryScreen())
+        rows = await _search(app, pilot, "printer")
+        assert "(e-mail) Printer" in rows[0]  # the channel, when it is not the phone
+        assert [row.split()[0] for row in rows] == ["HD-000004", "HD-000003", "HD-000001"]
+        await pilot.press("ctrl+r")  # the newest (an open call) is highlighted
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert any("HD-000004 is not closed" in notice.message for notice in app.notices.all)
+        await pilot.press("down", "down", "down")  # into the list, onto the closed printer call
+        await settle(app, pilot)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press("enter")  # no reason: refused, the dialog stays
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        await type_text(pilot, "Offline again this morning")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert any(notice.message == "HD-000001 reopened: it is open again." for notice in app.notices.all)
+        printer = next(row for row in _history(app) if row.startswith("HD-000001"))
+        assert " open " in printer and "closed" not in printer
+    events = with_runtime(db_path, clock, lambda rt: events_of(rt, made["printer"]))
+    assert events[-1].kind == EventKind.REOPENED and events[-1].payload["reason"] == "Offline again this morning"

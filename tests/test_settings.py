@@ -3,7 +3,10 @@ messages given when a setting is unknown or invalid."""
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -321,3 +324,66 @@ def test_supervisor_without_an_address_names_the_variable(config: Path, monkeypa
         load_settings(config)
     assert caught.value.message.startswith("DESKCLI_SUPERVISOR__EMAIL")
     assert "expected an e-mail address" in caught.value.message
+
+
+# --- the greeting template setting, refused at start-up --------------------------------------
+
+BAD_GREETINGS = [
+    ("Hello", "must open with the time of day and the analyst's name (missing {time_of_day})"),
+    ("Good {time_of_day}, {name}", "unknown placeholder {name}; allowed: {time_of_day}, {analyst_name}"),
+    ("Good {time_of_day, {analyst_name}", "not a valid template"),
+    ("Good {time_of_day}, {analyst_name} {", "not a valid template"),
+]
+
+
+def _deskcli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deskcli", *args], capture_output=True, text=True,
+        env={**os.environ, **env}, stdin=subprocess.DEVNULL, timeout=120,
+    )
+
+
+@pytest.mark.parametrize(("template", "message"), BAD_GREETINGS, ids=["hello", "name", "open-brace", "stray-brace"])
+def test_a_bad_greeting_template_stops_the_start_naming_the_setting(tmp_path: Path, template: str, message: str) -> None:
+    """Through the real command: exit 2, the variable named, what is expected, no traceback (never a KeyError later)."""
+    result = _deskcli("--db", str(tmp_path / "x.db"), "check", env={
+        "DESKCLI_GREETING_TEMPLATE": template, "DESKCLI_ANALYST__NAME": "Ann Jones", "DESKCLI_ANALYST__DEPARTMENT": "Help Desk",
+    })
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith("deskcli: error: DESKCLI_GREETING_TEMPLATE: ")
+    assert message in result.stderr
+    assert "expected e.g. 'Good {time_of_day}, {analyst_name}, {department}. How may I help you today?'" in result.stderr
+    assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before the database was touched
+
+
+def test_a_bare_hello_in_the_config_file_names_the_entry_and_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('greeting_template = "Hello"\n', encoding="utf-8")
+    result = _deskcli("--config", str(config), "--db", str(tmp_path / "x.db"), "check", env={})
+    assert result.returncode == 2
+    assert f"greeting_template in {config}: a greeting must open with the time of day" in result.stderr
+    assert 'never just "Hello"' in result.stderr
+
+
+def test_the_opening_greeting_cannot_name_the_caller(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller is not known when the phone is answered: the message says where their name goes."""
+    monkeypatch.setenv("DESKCLI_GREETING_TEMPLATE", "Good {time_of_day}, {analyst_name}. Hello {caller_name}!")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(config)
+    assert "unknown placeholder {caller_name}" in refused.value.message
+    assert "the greeting policy's personal line, `identified`" in refused.value.message
+
+
+async def test_the_console_with_a_bad_greeting_template_stops_with_the_message(tmp_path: Path, monkeypatch, analyst_profile) -> None:
+    """The console's start-up path: exit status 2 and the message, before any call is greeted."""
+    from deskcli.app import DeskApp
+    from deskcli.config.launch import LaunchOptions
+    from test_startup_failures import _run_app_until_it_stops
+
+    monkeypatch.setenv("DESKCLI_GREETING_TEMPLATE", "Good {time_of_day}, {name}")
+    app = DeskApp(LaunchOptions(db=tmp_path / "x.db"))
+    await _run_app_until_it_stops(app)
+    assert app.return_code == 2
+    assert isinstance(app.startup_error, SettingsError)
+    assert app.startup_error.message.startswith("DESKCLI_GREETING_TEMPLATE: unknown placeholder {name}")

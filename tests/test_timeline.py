@@ -85,6 +85,19 @@ def test_reopen_from_the_record_needs_a_reason_and_a_closed_call(desk, context):
     assert record.timeline[-1].kind == EventKind.REOPENED
 
 
+def test_the_record_says_how_the_call_came_in(desk, context):
+    """A call by e-mail is marked so in the record and on the first line of its timeline."""
+    from deskcli.core.enums import Channel
+    from deskcli.services.lifecycle import calls
+
+    customer = desk.customer("Marek Nowak")
+    emailed = desk.do(lambda s, by: calls.create_call(s, customer, by, channel=Channel.EMAIL)).id
+    record = past_call.load_record(desk.store, desk.by(), emailed, context)
+    assert record.channel == "email"
+    assert record.timeline[0].what == f"call {record.reference} opened (e-mail)"
+    assert past_call.load_record(desk.store, desk.by(), desk.call(customer), context).channel == "phone"
+
+
 def test_a_progress_call_is_logged_on_the_call(desk, context):
     call = desk.call(desk.customer("Marek Nowak"), summary="Password expired")
     record = past_call.log_progress_call(desk.store, desk.by(), ProgressCall(call, "Asked for news"), context)

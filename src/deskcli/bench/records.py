@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 HISTORY_RAW = (
     "SELECT call.id, call.reference, call.opened_at, customer.name, analyst.name, call.category, call.status, "
-    "call.priority, call.summary, EXISTS (SELECT 1 FROM call_event e WHERE e.call_id = call.id AND e.kind = 'escalated') "
+    "call.priority, call.summary, EXISTS (SELECT 1 FROM call_event e WHERE e.call_id = call.id AND e.kind = 'escalated'), call.channel "
     "FROM call_fts JOIN call ON call.id = call_fts.rowid JOIN customer ON customer.id = call.customer_id "
     "LEFT JOIN analyst ON analyst.id = call.perceived_owner_id "
     "WHERE call_fts MATCH ? ORDER BY call_fts.rowid DESC LIMIT 50"

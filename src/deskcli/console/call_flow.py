@@ -65,6 +65,8 @@ class CallFlow:
         self.ring_lookup: Future[Any] | None = None
         """Who :attr:`caller_id` is (a :class:`~deskcli.services.actions.greeting.RingIn`), read
         as soon as the ring was heard; the greeting's lookup takes it instead of querying."""
+        self.channel: str = "phone"
+        """How the call came in (phone, email, face_to_face, chat, fax); phone unless the analyst said otherwise."""
         self.article_id: int | None = None
         """A knowledge article the analyst opened and used during this call."""
         self.suggestions_found: bool | None = None
@@ -122,8 +124,8 @@ class CallFlow:
 
     # --- starting and opening calls ---------------------------------------------
 
-    def start_new_call(self, caller_id: str | None = None) -> None:
-        """The phone rang: a fresh greeting screen, timer running."""
+    def start_new_call(self, caller_id: str | None = None, channel: str = "phone") -> None:
+        """The phone rang (or a customer wrote, chatted, came to the desk): a fresh greeting screen, timer running."""
         runtime = self.console.runtime
         if runtime is None or runtime.analyst is None:
             self.console.notify("deskcli is still opening the database; try again in a moment.", severity="warning")
@@ -134,6 +136,7 @@ class CallFlow:
         self.came_in_on = caller_id or ""
         if caller_id:
             self.ring_lookup = self._look_up_ringing(runtime, caller_id)
+        self.channel = channel
         self.answered_at = runtime.clock.now()
         self.timer_label = "call"
         self._show(Stage.GREETING)
@@ -178,6 +181,7 @@ class CallFlow:
                 return  # another call was opened or answered meanwhile
             runtime = self.console.runtime
             self.view, self.drafts = result.view, result.drafts
+            self.channel = result.view.call.channel
             if result.view.call.talk_ended_at is None:
                 # Still in conversation (resumed after a crash, or a progress call).
                 self.answered_at, self.timer_label = result.view.call.opened_at, "call"
@@ -198,6 +202,7 @@ class CallFlow:
         self.caller_id = None
         self.ring_lookup = None
         self.came_in_on = ""
+        self.channel = "phone"
         self.hung_up_at = None
         for screen in self.stage_screens():
             screen.renew_form_soon()

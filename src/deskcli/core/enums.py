@@ -166,6 +166,8 @@ class EventKind(StrEnum):
     """The logged problem was read back to the caller, who confirmed it (seed 000: Complaints)."""
     SUPERVISOR_NOTIFIED = "supervisor_notified"
     """A valid complaint: the caller was told "I'll let my supervisor know", and the supervisor was sent a notice."""
+    CUSTOMER_CHANGED = "customer_changed"
+    """The caller's record was corrected from the call (spelling, phones, VIP, caution flags …): field, old → new."""
 
 
 _WORDS = {

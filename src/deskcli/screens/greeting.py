@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,12 +24,16 @@ from textual.worker import get_current_worker
 from deskcli.core.enums import Stage
 from deskcli.screens.call_keys import CALL_KEYS
 from deskcli.screens.greeting_ack import Acknowledging
+from deskcli.screens.greeting_caller import CallerPanel
+from deskcli.screens.greeting_lines import GreetingLines
 from deskcli.screens.stage import StageScreen
 from deskcli.widgets.caller_card import CallerCard, greeting_steps
 from deskcli.widgets.field import Field
 from deskcli.widgets.match_list import MatchList
-from deskcli.widgets.new_customer import NewCustomer, NewCustomerForm
-from deskcli.widgets.safe import visible
+from deskcli.widgets.new_customer import NewCustomerForm
+
+ACK_KEYS = {"verbal": "ctrl+r", "email": "ctrl+l"}
+"""The key for each way of acknowledging (the steps name those the call's channel allows)."""
 
 if TYPE_CHECKING:
 
@@ -62,7 +65,7 @@ class GreetingForm:
     """The reference was given on this screen, on this call."""
 
 
-class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
+class GreetingScreen(Acknowledging, CallerPanel, GreetingLines, StageScreen):  # type: ignore[misc]
     """Greeting and identification."""
 
     STAGE = Stage.GREETING
@@ -72,9 +75,11 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         Binding("ctrl+s", "save", "Save", id="greeting.save", priority=True,
                 tooltip="Add the new customer, or confirm the name (with the reference given, on to the assessment)"),
         Binding("ctrl+n", "new_customer", "New customer", id="greeting.new_customer", priority=True),
-        Binding("ctrl+r", "ack_verbal", "Acknowledged verbally", id="greeting.ack_verbal", priority=True, group=_ACK, tooltip="The reference number was given on the phone"),
+        Binding("ctrl+r", "ack_verbal", "Acknowledged verbally", id="greeting.ack_verbal", priority=True, group=_ACK, tooltip="The reference number was given in the conversation (said, or typed in the chat)"),
         Binding("ctrl+l", "ack_email", "Acknowledge by e-mail", id="greeting.ack_email", priority=True, group=_ACK),
         Binding("ctrl+t", "progress_call", "Progress call", id="greeting.progress", priority=True, tooltip="The caller is asking about their open call: log it there and open it"),
+        Binding("ctrl+f", "edit_caller", "Edit caller", id="greeting.edit_caller", priority=True,
+                tooltip="Correct the caller's details: VIP, caution flags, spelling, phones (each change on the timeline)"),
         *CALL_KEYS,
     ]
 
@@ -85,7 +90,9 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="greeting-body"):
-            yield Static("", id="greeting-line", markup=False)
+            with Vertical(id="greeting-box"):
+                yield Static("", id="greeting-line", markup=False)
+                yield Static("", id="personal-line", classes="hidden", markup=False)
             with Horizontal(id="lookup-row"):
                 yield Label("Caller ")
                 yield Input(placeholder="name, phone, e-mail or organisation (↑↓ Enter)", id="lookup", compact=True)
@@ -125,30 +132,11 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         if target is not None:
             target.focus()
 
-    def _greeting_text(self) -> str:
-        runtime = self.runtime
-        if runtime is None or runtime.analyst is None:
-            return ""
-        from deskcli.services.lifecycle import greeting
-
-        analyst = runtime.analyst
-        return greeting.render(
-            runtime.policies.greeting,
-            self.flow.answered_at or runtime.clock.now(),
-            runtime.settings.zone(),
-            analyst_name=analyst.name,
-            department=analyst.department,
-            organisation=analyst.organisation,
-            template=runtime.settings.greeting_template,
-        )
-
-    def _show_greeting(self) -> None:
-        self.query_one("#greeting-line", Static).update(Text(visible(self._greeting_text())))
-
     def load_call(self, view: CallView | None) -> None:
         if view is None:
             return
         self._show_steps(view)
+        self._show_personal(view)
         if self.form.mode != "identified":
             self._set_mode("identified")
         if not self.form.confirm_loaded:
@@ -164,7 +152,11 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         from deskcli.services.lifecycle import script
 
         steps = [(step.label, step.done) for step in script.steps(view) if step.stage == Stage.GREETING]
-        self.query_one("#steps", Static).update(greeting_steps(steps, view.call.reference))
+        runtime = self.runtime
+        assert runtime is not None
+        ways = runtime.policies.greeting.channel(view.call.channel).acknowledge
+        ack_keys = " / ".join(ACK_KEYS[str(way)] for way in ways)
+        self.query_one("#steps", Static).update(greeting_steps(steps, view.call.reference, ack_keys=ack_keys))
 
     # --- lookup as you type ---------------------------------------------------------
 
@@ -279,50 +271,24 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
         if self.form.confirm_loaded and event.input.id:
             self.keep_draft(event.input.id.replace("-", "_"), event.value)
 
-    # --- the caller's card ------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="card", exit_on_error=False)
-    def _load_card(self, customer_id: int) -> None:
-        from deskcli.services.actions import greeting
-
-        runtime = self.runtime
-        assert runtime is not None
-        card = greeting.caller_card(runtime.store, customer_id, now=runtime.clock.now(), exclude_call_id=self.flow.call_id)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_card, card)
-
-    def _show_card(self, card: CustomerCard) -> None:
-        self.form.card = card
-        if self.form.caller_id_customer == card.customer.id and self.flow.call_id is None:
-            self.form.caller_id_customer = None
-            if card.open_calls:
-                self.notify(
-                    f"{card.customer.name} has {len(card.open_calls)} open call(s): ctrl+t if they are ringing "
-                    "about it, Enter for a new call.",
-                    title="Caller identified", markup=False, timeout=8,
-                )
-            else:
-                self._choose(card.customer.id)
-        runtime = self.runtime
-        assert runtime is not None
-        self.query_one(CallerCard).show_card(
-            card, now=runtime.clock.now(), zone=runtime.settings.zone(), in_call=self.flow.call_id is not None
-        )
-
     # --- identifying the caller ---------------------------------------------------------
 
     def _choose(self, customer_id: int) -> None:
         """This is the caller: open the call record (reference number) and log the greeting."""
         if self.flow.call_id is not None or self.form.taking:
             return
+        opening = self._opening()
+        if opening is None:
+            return
         self.form.taking = True
-        greeting_text = self._greeting_text()
 
         def job(runtime, came_in_on=self.flow.came_in_on):  # the number, as it is now
             from deskcli.services.actions import greeting
 
-            return greeting.take_caller(runtime.store, runtime.actor(), customer_id, greeting=greeting_text,
-                                        prefix=runtime.settings.reference_prefix, came_in_on=came_in_on)
+            return greeting.take_caller(
+                runtime.store, runtime.actor(), customer_id, opening=opening, prefix=runtime.settings.reference_prefix,
+                came_in_on=came_in_on,
+            )
 
         self.flow.submit(job, self._call_created, self._not_taken)
 
@@ -333,42 +299,13 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
     def _call_created(self, taken: TakenCall) -> None:
         self.form.taking = False
         self.flow.set_call(taken.call_id)
-        self.notify(f"Call {taken.reference} logged: give the caller the reference number (ctrl+r when done).", timeout=4, markup=False)
-
-    def action_progress_call(self) -> None:
-        """The caller rings about their open call: log the contact on it and open it, in one step."""
-        card = self.form.card
-        if self.flow.call_id is not None:
-            self.notify("This call is already logged; use the queue to open another.", severity="warning")
-            return
-        if card is None or not card.open_calls:
-            self.notify("Highlight a caller with an open call first.", severity="warning")
-            return
-        target = card.open_calls[0]
-        greeting_text = self._greeting_text()
-
-        def job(runtime, came_in_on=self.flow.came_in_on):
-            from deskcli.services.actions import greeting
-
-            return greeting.progress_call(runtime.store, runtime.actor(), target.id, greeting=greeting_text, came_in_on=came_in_on)
-
-        def logged(call_id: int) -> None:
-            self.notify(f"Progress call logged on {target.reference}.", markup=False, timeout=3)
-            self.flow.open_call(call_id, Stage.ASSESSMENT)
-
-        self.flow.submit(job, logged)
-
-    def action_new_customer(self) -> None:
-        """Add the caller as a new customer, here and now."""
-        if self.flow.call_id is not None:
-            self.notify("The caller is already identified for this call.", severity="warning")
-            return
-        typed = self.query_one("#lookup", Input).value.strip()
-        self._set_mode("new")
-        if typed:
-            from deskcli.config.launch import looks_like_phone
-
-            self.query_one(NewCustomerForm).prefill(typed, is_phone=looks_like_phone(typed))
+        runtime = self.runtime
+        ways = runtime.policies.greeting.channel(self.flow.channel).acknowledge if runtime else ()
+        if "verbal" in ways:
+            next_step = "give the caller the reference number (ctrl+r when done)"
+        else:
+            next_step = "acknowledge it by e-mail with the reference number (ctrl+l)"
+        self.notify(f"Call {taken.reference} logged: {next_step}.", timeout=4, markup=False)
 
     def action_save(self) -> None:
         """Add the new customer, or confirm the caller's name and go on to the assessment."""
@@ -378,33 +315,6 @@ class GreetingScreen(Acknowledging, StageScreen):  # type: ignore[misc]
             self._confirm_name()
         elif self.form.matches:
             self._lookup_submitted()
-
-    def _add_customer(self, given: NewCustomer) -> None:
-        if self.form.taking:
-            return
-        greeting_text = self._greeting_text()
-        self.form.taking = True
-
-        def job(runtime, came_in_on=self.flow.came_in_on):
-            from deskcli.models import CustomerCreate
-            from deskcli.services.actions import greeting
-
-            data = CustomerCreate(
-                name=given.name,
-                name_spelling=given.spelling,
-                pronunciation=given.pronunciation,
-                email=given.email or None,
-                organisation=given.organisation,
-                department=given.department,
-                is_vip=given.vip,
-                phones=[given.phone] if given.phone.strip() else [],
-            )
-            return greeting.add_new_caller(
-                runtime.store, runtime.actor(), data, region=runtime.settings.phone_region,
-                greeting=greeting_text, prefix=runtime.settings.reference_prefix, came_in_on=came_in_on,
-            )
-
-        self.flow.submit(job, self._call_created, self._not_taken)
 
     def _confirm_name(self) -> None:
         call_id = self.flow.call_id

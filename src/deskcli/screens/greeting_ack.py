@@ -1,7 +1,8 @@
 """The greeting's acknowledgement: the reference number said on the phone, or e-mailed.
 
 Seed (call handling, steps 3-4): the request is given a reference number, and an
-acknowledgement is sent back to the customer, verbally or by e-mail.
+acknowledgement is sent back to the customer, verbally or by e-mail. The greeting
+policy says which of the two a channel allows (an e-mail is answered in writing).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Acknowledging:
         def job(runtime):
             from deskcli.services.actions import greeting
 
-            return greeting.acknowledge_verbally(runtime.store, runtime.actor(), call_id)
+            return greeting.acknowledge_verbally(runtime.store, runtime.actor(), call_id, policy=runtime.policies.greeting)
 
         def acknowledged(reference: str) -> None:
             self.form.acknowledged_here = True
@@ -56,7 +57,7 @@ class Acknowledging:
         if call_id is None or view is None:
             return
         if not view.customer.email:
-            self.notify("This customer has no e-mail address: acknowledge verbally (ctrl+r).", severity="warning")
+            self.notify("This customer has no e-mail address: add it (ctrl+f), or acknowledge verbally (ctrl+r).", severity="warning")
             return
         from deskcli.screens.email_ack import EmailAckScreen
 
@@ -70,12 +71,13 @@ class Acknowledging:
     @work(thread=True, group="ack-email", exit_on_error=False)
     def _send_ack_worker(self, call_id: int, next_contact: datetime | None) -> None:
         # Not on the serial writer: a slow mail server must not hold up note saving.
-        from deskcli.services.lifecycle import acknowledgements
+        from deskcli.services.actions import greeting
 
         runtime = self.runtime
         assert runtime is not None
-        result = acknowledgements.send_acknowledgement(
-            runtime.store, runtime.settings, call_id, runtime.actor(), next_contact=next_contact
+        result = greeting.acknowledge_by_email(
+            runtime.store, runtime.settings, runtime.actor(), call_id, policy=runtime.policies.greeting,
+            next_contact=next_contact,
         )
         severity = "information" if result.acknowledged else "error"
         self.app.call_from_thread(self.notify, result.message(), severity=severity, markup=False, timeout=10)

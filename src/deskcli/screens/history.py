@@ -2,7 +2,8 @@
 
 Type words and press enter; filters go in the second line as ``name:value``
 (``period:month analyst:ajones escalated:yes``). The down arrow goes to the list;
-enter on a call opens it with its timeline. The search runs in a thread worker (one service call); a result that
+enter on a call opens it with its timeline; ctrl+r reopens the highlighted closed call
+(with a reason). A call that did not come by phone shows its channel before its summary. The search runs in a thread worker (one service call); a result that
 arrives after a newer search started is dropped.
 """
 
@@ -25,7 +26,7 @@ from deskcli.widgets.key_bar import KeyBar
 from deskcli.widgets.safe import safe_text, visible
 
 if TYPE_CHECKING:
-    from deskcli.services.records.history import HistoryResult
+    from deskcli.services.records.history import HistoryResult, HistoryRow
 
 FILTER_HELP = (
     "filters: period:month analyst:HANDLE customer:NAME category:KEY status:closed priority:2 "
@@ -80,6 +81,8 @@ class HistoryScreen(DeskScreen):
         Binding("ctrl+l", "focus_query", "Words", id="history.words", priority=True),
         Binding("]", "page(1)", "Next page", id="history.next_page"),
         Binding("[", "page(-1)", "Previous page", id="history.previous_page"),
+        Binding("ctrl+r", "reopen", "Reopen", id="history.reopen", priority=True,
+                tooltip="Reopen the highlighted closed call (with a reason, kept on its timeline)"),
         Binding("down", "to_list", "To the list", id="history.to_list", show=False),
     ]
 
@@ -92,6 +95,7 @@ class HistoryScreen(DeskScreen):
         """``before_id`` of each page seen so far (the first page has none)."""
         self._next: int | None = None
         self._ids: list[int] = []
+        self._rows: dict[int, HistoryRow] = {}
         self._headings = ""
 
     def compose(self) -> ComposeResult:
@@ -166,6 +170,7 @@ class HistoryScreen(DeskScreen):
     def _show(self, seq: int, result: HistoryResult) -> None:
         if seq != self._seq:
             return  # a newer search has started
+        from deskcli.core.enums import status_words
         from deskcli.core.timefmt import when
 
         runtime = self.runtime
@@ -183,9 +188,10 @@ class HistoryScreen(DeskScreen):
             status = row.status.replace("_", " ")
             if row.escalated and row.status != "escalated":
                 status += " (esc.)"
+            summary = row.summary if row.channel == "phone" else f"({status_words(row.channel)}) {row.summary}"
             values = (
                 row.reference, when(row.opened_at, zone, now), row.customer, row.analyst, status,
-                f"P{row.priority}" if row.priority else "-", row.summary,
+                f"P{row.priority}" if row.priority else "-", summary,
             )
             options.append(Option(_line(values, sizes), id=str(row.id)))
         # One clear and one add: each option added on its own would lay the list out again.
@@ -194,6 +200,7 @@ class HistoryScreen(DeskScreen):
         if options:
             table.highlighted = 0
         self._ids = [row.id for row in page.rows]
+        self._rows = {row.id: row for row in page.rows}
         self._next = page.next_before
         said = ", ".join(result.filters.described)
         number = f" · page {len(self._pages)}" if len(self._pages) > 1 else ""
@@ -214,6 +221,41 @@ class HistoryScreen(DeskScreen):
             from deskcli.screens.timeline import TimelineScreen
 
             self.app.push_screen(TimelineScreen(int(event.option.id)))
+
+    def action_reopen(self) -> None:
+        """Reopen the highlighted call when it is closed, asking why (the reason goes on its timeline)."""
+        listed = self.query_one("#history-table", OptionList)
+        index = listed.highlighted
+        row = self._rows.get(self._ids[index]) if index is not None and 0 <= index < len(self._ids) else None
+        if row is None:
+            self.notify("Find the closed call first, then ctrl+r with it highlighted.", severity="warning")
+            return
+        if row.status != "closed":
+            self.notify(f"{row.reference} is not closed, so there is nothing to reopen.", severity="warning", markup=False)
+            return
+        from deskcli.screens.reason import ReasonScreen
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._reopen(row.id, row.reference, reason)
+
+        self.app.push_screen(
+            ReasonScreen(f"Reopen {row.reference}", "Why is it reopened? (required; kept on the timeline)"), chosen
+        )
+
+    @work(thread=True, group="history-reopen", exit_on_error=False)
+    def _reopen(self, call_id: int, reference: str, reason: str) -> None:
+        from deskcli.screens.timeline import record_context
+        from deskcli.services.records import past_call
+
+        runtime = self.runtime
+        assert runtime is not None
+        past_call.reopen(runtime.store, runtime.actor(), past_call.ReopenRequest(call_id, reason), record_context(runtime))
+        self.app.call_from_thread(self._reopened, reference)
+
+    def _reopened(self, reference: str) -> None:
+        self.notify(f"{reference} reopened: it is open again.", markup=False, timeout=5)
+        self._start()  # the list shows it as it now stands
 
     def action_page(self, step: int) -> None:
         """The next (or previous) page of results."""

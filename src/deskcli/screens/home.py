@@ -35,6 +35,8 @@ class HomeScreen(DeskScreen):
 
     BINDINGS = [
         Binding("n", "new_call", "New call", id="home.new_call", tooltip="Answer: the greeting, with the lookup ready"),
+        Binding("c", "other_channel", "Other channel", id="home.other_channel",
+                tooltip="A call that came face to face, by e-mail, chat or fax (n is the phone)"),
         Binding("enter", "open", "Open", id="home.open", tooltip="Open the highlighted call or promise"),
         Binding("f", "follow_ups", "Follow-ups", id="home.follow_ups"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
@@ -90,6 +92,16 @@ class HomeScreen(DeskScreen):
     def action_new_call(self) -> None:
         """The phone rang: open the greeting."""
         self.desk.flow.start_new_call()
+
+    def action_other_channel(self) -> None:
+        """A call that did not come by phone: pick the channel, then the greeting for it."""
+        from deskcli.screens.channel import ChannelScreen
+
+        def picked(channel: str | None) -> None:
+            if channel:
+                self.desk.flow.start_new_call(channel=channel)
+
+        self.app.push_screen(ChannelScreen(), picked)
 
     def action_history(self) -> None:
         """Past calls: search, filter, open one read-only with its timeline."""

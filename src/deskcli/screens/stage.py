@@ -284,7 +284,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         header.set_promises_due(self.desk.promises_due)
         flow = self.flow
         if view is None:
-            header.show(HeaderData(started_at=flow.answered_at, talk_ended_at=flow.hung_up_at), self.STAGE)
+            header.show(HeaderData(started_at=flow.answered_at, talk_ended_at=flow.hung_up_at, channel=flow.channel), self.STAGE)
             return
         from deskcli.services.lifecycle import holds, script
 
@@ -325,6 +325,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
             sla=sla_countdown,
             priority=(f"P{call.priority}" + (" elevated" if view.elevated else "")) if call.priority is not None else "",
             timer_label=flow.timer_label,
+            channel=call.channel,
         )
         header.show(data, self.STAGE, script.done_stages(view))
         state = self.desk.save_state(call.id) if call.id is not None else None

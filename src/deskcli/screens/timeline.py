@@ -23,7 +23,15 @@ from deskcli.widgets.key_bar import KeyBar
 from deskcli.widgets.safe import safe_text
 
 if TYPE_CHECKING:
+    from deskcli.runtime import Runtime
     from deskcli.services.records.past_call import CallRecord, RecordContext
+
+
+def record_context(runtime: Runtime) -> RecordContext:
+    """What reading a past call needs besides the database: the SLA policy, calendar and zone."""
+    from deskcli.services.records.past_call import RecordContext
+
+    return RecordContext(runtime.policies.sla, runtime.calendar(), runtime.settings.zone())
 
 
 class TimelineScreen(DeskScreen):
@@ -57,11 +65,9 @@ class TimelineScreen(DeskScreen):
         self._run("load")
 
     def _record_context(self) -> RecordContext:
-        from deskcli.services.records.past_call import RecordContext
-
         runtime = self.runtime
         assert runtime is not None
-        return RecordContext(runtime.policies.sla, runtime.calendar(), runtime.settings.zone())
+        return record_context(runtime)
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def _run(self, what: str, text: str = "") -> None:
@@ -93,6 +99,10 @@ class TimelineScreen(DeskScreen):
         if record.organisation:
             head.append_text(safe_text(f", {record.organisation}"))
         head.append(f"  {record.status.replace('_', ' ')}")
+        if record.channel != "phone":
+            from deskcli.core.enums import status_words
+
+            head.append(f"  by {status_words(record.channel)}")
         head.append(f"  P{record.priority}" if record.priority else "  no priority")
         head.append_text(safe_text(f"  {record.category or 'no category'}"))
         head.append(f"\nopened {when(record.opened_at, zone, now)}")

@@ -2,10 +2,11 @@
 
 Caller's name with its pronunciation and spelling (seed: "establish how to pronounce
 it correctly and how to spell it correctly ... use it throughout the call"), caution
-flags, reference number, the SLA countdown (response, then resolution), the five
-stages, the live call timer, the hold timer with its warnings, and whatever needs the
-analyst's eye (the response due, someone else is working the call, a promise is due).
-Data comes in through :meth:`CallHeader.show`; the widget only reads the clock to tick.
+flags, the channel when it is not the phone, reference number, the SLA countdown
+(response, then resolution), the five stages, the live call timer, the hold timer with
+its warnings, and whatever needs the analyst's eye (the response due, someone else is
+working the call, a promise is due). Data comes in through :meth:`CallHeader.show`;
+the widget only reads the clock to tick.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class HeaderData:
     """The priority on record (``P2``, ``P1 elevated``), shown before the SLA."""
     timer_label: str = "call"
     """``call`` while talking to the caller; ``open`` for a call opened from the queue."""
+    channel: str = "phone"
+    """How the call came in; shown when it is not the phone (the default)."""
 
 
 class CallHeader(Widget):
@@ -146,6 +149,8 @@ class CallHeader(Widget):
             text.append("No call on the line", style="bold")
         else:
             text.append("New call: identify the caller", style="bold")
+        if data.channel and data.channel != "phone":
+            text.append(f"  [{status_words(data.channel).upper()}]", style="bold")
         if data.vip:
             text.append("  ★ VIP/EXECUTIVE", style="bold reverse")
         for flag in data.flags:

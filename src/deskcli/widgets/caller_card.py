@@ -88,12 +88,16 @@ class CallerCard(Static):
 STEP_KEYS = {"name spelling and pronunciation confirmed": "ctrl+s", "call acknowledged (reference given)": "ctrl+r / ctrl+l"}
 
 
-def greeting_steps(steps: list[tuple[str, bool]], reference: str) -> Text:
-    """The greeting's script steps (label, done), ticked, with the key for each one not done."""
+def greeting_steps(steps: list[tuple[str, bool]], reference: str, *, ack_keys: str = "") -> Text:
+    """The greeting's script steps (label, done), ticked, with the key for each one not done.
+
+    ``ack_keys``: the keys that acknowledge this call (its channel may allow only the e-mail).
+    """
+    keys = {**STEP_KEYS, **({"call acknowledged (reference given)": ack_keys} if ack_keys else {})}
     text = Text("\nThe greeting, step by step\n", style="bold")
     for label, done in steps:
         mark = "✓" if done else "·"
-        hint = "" if done or label not in STEP_KEYS else f"  ({STEP_KEYS[label]})"
+        hint = "" if done or label not in keys else f"  ({keys[label]})"
         text.append(f" {mark} {label}{hint}\n", style="" if done else "bold")
     text.append(f" · then F3: assess the problem (reference {reference})\n")
     return text

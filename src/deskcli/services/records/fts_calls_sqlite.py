@@ -80,7 +80,7 @@ _ESCALATED = "EXISTS (SELECT 1 FROM call_event e WHERE e.call_id = call.id AND e
 
 FETCH_COLUMNS = (
     "SELECT call.id, call.reference, call.opened_at, customer.name, analyst.name, call.category, call.status, "
-    f"call.priority, call.summary, {_ESCALATED} "
+    f"call.priority, call.summary, {_ESCALATED}, call.channel "
     "FROM call JOIN customer ON customer.id = call.customer_id LEFT JOIN analyst ON analyst.id = call.perceived_owner_id"
 )
 """What a history row shows (the same columns the raw-SQL floor of the benchmark reads)."""

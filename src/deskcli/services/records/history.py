@@ -64,6 +64,8 @@ class HistoryRow(NamedTuple):
     priority: int | None
     summary: str
     escalated: bool
+    channel: str = "phone"
+    """How the call came in (phone, email, face_to_face, chat, fax)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def _columns() -> Select:
     escalated = exists().where(_event.c.call_id == c.id, _event.c.kind == EventKind.ESCALATED)
     return select(
         c.id, c.reference, c.opened_at, _customer.c.name, _analyst.c.name, c.category, c.status, c.priority,
-        c.summary, escalated.label("escalated"),
+        c.summary, escalated.label("escalated"), c.channel,
     ).select_from(
         _call.join(_customer, _customer.c.id == c.customer_id).outerjoin(_analyst, _analyst.c.id == c.perceived_owner_id)
     )
@@ -224,7 +226,7 @@ def _fetch(session: Session, ids: list[int], filters: HistoryFilters) -> list[Hi
 def _history_rows(rows: list) -> list[HistoryRow]:
     make = HistoryRow._make
     return [
-        make((row[0], row[1], _stored_utc(row[2]), row[3], row[4] or "", row[5], row[6], row[7], row[8], bool(row[9])))
+        make((row[0], row[1], _stored_utc(row[2]), row[3], row[4] or "", row[5], row[6], row[7], row[8], bool(row[9]), row[10]))
         for row in rows
     ]
 

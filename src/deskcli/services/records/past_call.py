@@ -104,6 +104,8 @@ class CallRecord:
     escalations: tuple[EscalationLine, ...]
     promises: tuple[PromiseLine, ...]
     timeline: tuple[TimelineEntry, ...]
+    channel: str = "phone"
+    """How the call came in."""
 
     @property
     def can_reopen(self) -> bool:
@@ -168,6 +170,7 @@ def read_record(session: Session, call_id: int, now: datetime, context: RecordCo
             for row in promises
         ),
         timeline=tuple(entries_from(events, names, {row.id: row.handoff for row in escalation_rows}, context.zone)),
+        channel=call.channel,
     )
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from deskcli.core.clock import as_utc
-from deskcli.core.enums import contact_by
+from deskcli.core.enums import contact_by, status_words
 from deskcli.core.timefmt import duration
 from deskcli.models import Analyst, CallEvent, Escalation, EventKind
 
@@ -90,6 +90,39 @@ def _fields(payload: dict[str, Any]) -> str:
     return "assessment: " + ", ".join(parts) if parts else "assessment changed"
 
 
+_CUSTOMER_FIELDS = {
+    "name": "name", "name_spelling": "spelling", "pronunciation": "said", "email": "e-mail",
+    "organisation": "organisation", "department": "department", "is_vip": "VIP/executive",
+    "caution_flags": "caution flags", "phones": "phones",
+}
+
+
+def _customer_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item).replace("_", " ") for item in value) or "none"
+    return "-" if value in (None, "") else str(value)
+
+
+def _customer_changes(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, old, new) in words for each change of the caller's record."""
+    found = []
+    for field, pair in (payload.get("changes") or {}).items():
+        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        found.append((_CUSTOMER_FIELDS.get(field, _kind(field)), _customer_value(old), _customer_value(new)))
+    return found
+
+
+def _customer_changed(payload: dict[str, Any]) -> str:
+    parts = [f"{field} → {new}" for field, _old, new in _customer_changes(payload)]
+    return "caller's details: " + "; ".join(parts) if parts else "caller's details changed"
+
+
+def _customer_changed_detail(payload: dict[str, Any]) -> str:
+    return "\n".join(f"{field}: {old} → {new}" for field, old, new in _customer_changes(payload))
+
+
 def _escalated(payload: dict[str, Any]) -> str:
     again = "re-escalated" if payload.get("re_escalation") else "escalated"
     how = ", ".join(
@@ -144,7 +177,7 @@ def duration_seconds(seconds: int) -> str:
 
 
 _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
-    EventKind.CREATED: lambda p: f"call {p.get('reference', '')} opened ({_kind(p.get('channel', 'phone'))})"
+    EventKind.CREATED: lambda p: f"call {p.get('reference', '')} opened ({status_words(str(p.get('channel') or 'phone'))})"
     + (f" from {p['caller_number']}" if p.get("caller_number") else ""),
     EventKind.GREETED: lambda p: "greeted the caller",
     EventKind.NAME_CONFIRMED: lambda p: "name confirmed"
@@ -187,6 +220,7 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     EventKind.PRIORITY_ELEVATED: _elevated,
     EventKind.PROBLEM_READ_BACK: lambda p: "problem read back and confirmed",
     EventKind.SUPERVISOR_NOTIFIED: _supervisor,
+    EventKind.CUSTOMER_CHANGED: _customer_changed,
 }
 
 _TIMED_WORDS: dict[str, Callable[[dict[str, Any], Callable[[Any], str]], str]] = {
@@ -232,6 +266,8 @@ def describe(kind: str, payload: dict[str, Any], zone: ZoneInfo | None = None) -
     else:
         what = words(payload) if words is not None else _kind(kind)
     detail = "\n".join(str(payload[name]).strip() for name in _DETAIL_FIELDS.get(kind, ()) if str(payload.get(name) or "").strip())
+    if kind == EventKind.CUSTOMER_CHANGED:
+        detail = _customer_changed_detail(payload)
     return what, detail
 
 
