@@ -17,8 +17,13 @@ customer's name").
 from __future__ import annotations
 
 import functools
-import string
+import re
 from collections.abc import Callable, Mapping, Sequence
+
+from deskcli.core.templates import check_fills, fill_template, placeholders
+
+__all__ = ["GREETING_FIELDS", "MAX_TEMPLATE", "REQUIRED_FIELDS", "check_personal_template", "check_template",
+           "fill_template"]
 
 GREETING_FIELDS = ("time_of_day", "analyst_name", "department", "organisation")
 """Placeholders an opening greeting may use."""
@@ -54,43 +59,23 @@ _LONGEST_SAMPLE = {
 """The longest values the analyst profile and the customer record allow."""
 
 
-def fill_template(template: str, **values: str) -> str:
-    """The template with its placeholders filled, on one line (spaces collapsed)."""
-    return " ".join(template.format(**values).split())
-
-
 def _placeholders(template: str, allowed: Sequence[str], *, example: str) -> set[str]:
-    """The placeholders ``template`` uses, or ``ValueError`` naming the first that cannot be filled."""
-    if len(template) > MAX_TEMPLATE:
-        raise ValueError(f"a greeting template is at most {MAX_TEMPLATE} characters (this one has {len(template)})")
+    """The placeholders ``template`` uses (:func:`deskcli.core.templates.placeholders`), or
+    ``ValueError`` naming the first that cannot be filled - and, for a name in the opening,
+    where the caller's name goes instead."""
     try:
-        parts = list(string.Formatter().parse(template))
+        return placeholders(template, allowed, what="a greeting template", max_length=MAX_TEMPLATE)
     except ValueError as exc:
-        raise ValueError(
-            f"not a valid template: {exc} (write a literal brace as {{{{ or }}}}; expected e.g. {example!r})"
-        ) from None
-    names = set()
-    listed = ", ".join("{" + name + "}" for name in allowed)
-    for _literal, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in allowed:
-            hint = ""
-            if "caller_name" not in allowed and any(word in name for word in ("name", "caller", "customer")):
-                hint = " (the caller is not known yet when the opening greeting is said: their name goes in the greeting policy's personal line, `identified`)"
-            raise ValueError(f"unknown placeholder {{{name}}}; allowed: {listed}{hint}")
-        if spec or conversion:
-            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise ValueError(f"{written}: a placeholder takes no format or conversion; write {{{name}}}")
-        names.add(name)
-    return names
+        message = str(exc)
+        unknown = re.match(r"unknown placeholder \{([^}]*)\}", message)
+        if unknown and "caller_name" not in allowed and any(w in unknown.group(1) for w in ("name", "caller", "customer")):
+            message += (" (the caller is not known yet when the opening greeting is said: their name goes in the "
+                        "greeting policy's personal line, `identified`)")
+        raise ValueError(message) from None
 
 
 def _fills(template: str, sample: Mapping[str, str]) -> None:
-    try:
-        fill_template(template, **sample)
-    except (ValueError, KeyError, IndexError, AttributeError) as exc:  # the checks before should leave none
-        raise ValueError(f"the template cannot be filled in: {exc}") from None
+    check_fills(template, dict(sample))
 
 
 def _showing(example: str) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
