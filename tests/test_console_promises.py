@@ -90,7 +90,7 @@ async def test_the_header_says_and_spells_the_name_on_every_stage(db_path, clock
         assert isinstance(app.screen, AssessmentScreen)
         seen[type(app.screen)] = header(app)
         await type_text(pilot, "printer offline")
-        await press(app, pilot, "enter", "h", "ctrl+s")  # category, saved: on to resolve
+        await press(app, pilot, "enter", "h", "ctrl+s", "ctrl+s")  # category, saved, read back: on to resolve
         assert isinstance(app.screen, ResolveScreen)
         seen[type(app.screen)] = header(app)
         app.screen.query_one("#resolution", TextArea).focus()

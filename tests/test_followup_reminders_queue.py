@@ -533,7 +533,8 @@ def test_prompts_always_ones_only_without_situations(policies):
 def test_prompts_for_situations_in_file_order(policies):
     """Prompts for the given situations are added to the 'always' ones, in the order of the file."""
     got = prompts.applicable(policies.prompts, ["complaint", "customer_identified"])
-    assert [p.title for p in got] == ["Use their name", "Listen", "Apologise and empathise", "Agree the steps"]
+    assert [p.title for p in got] == ["Use their name", "Listen", "Apologise and empathise",
+                                      "Don't take it personally; say you want to help", "Agree the steps"]
     assert all(p.when in {"always", "complaint", "customer_identified"} for p in got)
 
 
