@@ -113,8 +113,20 @@ class GreetingScreen(Acknowledging, CallerPanel, GreetingLines, StageScreen):  #
         self._show_greeting()
         self._set_mode("lookup")
         caller_id = self.flow.caller_id
-        if caller_id:
-            self.query_one("#lookup", Input).value = caller_id
+        if not caller_id:
+            return
+        lookup = self.query_one("#lookup", Input)
+        ring = self.flow.ring_lookup
+        if ring is not None and ring.done() and ring.exception() is None:
+            # Read while the screen was coming up: shown now, without a lookup worker.
+            self.flow.ring_lookup = None
+            with lookup.prevent(Input.Changed):
+                lookup.value = caller_id
+            self.form.query = caller_id
+            result = ring.result()
+            self._show_matches(caller_id, result.found, result.card)
+        else:
+            lookup.value = caller_id  # the lookup worker waits for the ring's read (or queries)
 
     def arrival_field(self) -> Widget | None:
         target = {"lookup": "#lookup", "new": "#new-name", "identified": "#confirm-spelling"}[self.form.mode]

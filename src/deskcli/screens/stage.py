@@ -89,6 +89,7 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
         """The call generation the form belongs to; ``None``: fresh, not yet used."""
         self._renewing = False
         self._arrived = False
+        self._shown_before = False
 
     @property
     def flow(self) -> CallFlow:
@@ -146,10 +147,15 @@ class StageScreen(CallKeyActions, DeskScreen):  # type: ignore[misc]
             self.sync()  # shown while it was being rebuilt: fill it now
 
     def on_screen_resume(self) -> None:
-        # After the refresh: on a screen's first showing, nested containers (tabs) are
-        # still mounting their children when it resumes.
+        # On a screen's first showing nested containers (tabs) are still mounting their
+        # children when it resumes: filled after the refresh. Shown before, it is filled
+        # at once, so its first frame is the call's (a ring's card is one paint sooner).
         self._arrived = True
-        self.call_after_refresh(self.sync)
+        if self._shown_before:
+            self.sync()
+        else:
+            self._shown_before = True
+            self.call_after_refresh(self.sync)
 
     def sync(self) -> None:
         """Bring the screen in step with the call: a fresh form for a new call, then fill it."""
