@@ -264,3 +264,23 @@ async def test_typed_words_follow_the_records_text_when_it_has_some(db_path, clo
         await pilot.pause(1.2)
         await settle(app, pilot)
     assert call_of(db_path, clock, call_id).notes == "first words\nmore"
+
+
+async def test_a_name_carried_from_the_lookup_is_typed_on_not_replaced(db_path, clock):
+    """No match for "Zoe": Enter opens the new-customer form with it; " Adams" typed next adds to it
+    (a selected field would have been replaced by the next key)."""
+    from deskcli.screens.greeting import GreetingScreen
+
+    app = console(db_path, clock)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, GreetingScreen)
+        await type_text(pilot, "Zoe")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.focused is app.screen.query_one("#new-name", Input)
+        await type_text(pilot, " Adams")
+        assert app.screen.query_one("#new-name", Input).value == "Zoe Adams"

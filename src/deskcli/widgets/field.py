@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 
 class Field(Horizontal):
@@ -24,6 +24,11 @@ class Field(Horizontal):
         super().__init__(id=id, classes=classes)
         self._label = label
         self._control = control
+        if isinstance(control, Input):
+            # Textual selects an input's text when it gets the focus, and the next key then
+            # replaces it: the name carried over from the lookup ("Zoe", then " Adams" typed
+            # on) was lost that way. Here the cursor goes to the end of the text instead.
+            control.select_on_focus = False
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field-label")
